@@ -1,0 +1,1 @@
+"""TikTok Refugee Observatory: the Scrapy project (settings, items, spiders, parsers)."""

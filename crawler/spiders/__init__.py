@@ -1,0 +1,1 @@
+"""One spider per source. Spiders route (requests, paging, cursors); parsers parse."""

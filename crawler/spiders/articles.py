@@ -1,0 +1,89 @@
+"""The base of every spider that fetches article pages (feeds, sitemaps, gdelt, urls).
+
+``request_article(url, source, source_url, hint)`` canonicalises the URL and requests it once per
+run; ``parse_article`` decodes the bytes (charset lies detected), runs the one extractor
+(crawler/parsers/article.py) and yields an Article whose missing fields are filled from the hint
+(what the feed / sitemap / API said about the page).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import scrapy
+
+from crawler.items import Article
+from crawler.parsers import ParseError
+from crawler.parsers.article import decode_html, extract_article
+from crawler.spiders.base import ObservatorySpider
+from crawler.textnorm import canonical_url
+
+
+@dataclass
+class Hint:
+    """What the discovering source said about an article (fills gaps the page leaves)."""
+
+    title: str | None = None
+    published_at: str | None = None
+    published_at_raw: str | None = None
+    summary: str | None = None
+    authors: list[str] = field(default_factory=list)
+    outlet: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def article_from_page(body: bytes, content_type: str | None, url: str, source: str,
+                      source_url: str | None, hint: Hint | None = None) -> tuple[Article, bool]:
+    """Bytes of an article page -> (Article, charset_header_lied)."""
+    html, _encoding, lied = decode_html(body, content_type)
+    f = extract_article(html, url)
+    hint = hint or Hint()
+    art = Article(
+        url=url, source=source, source_url=source_url, canonical_url=f.get("canonical_url"),
+        outlet=f.get("outlet") or hint.outlet, title=f.get("title") or hint.title,
+        authors=f.get("authors") or hint.authors, section=f.get("section"),
+        published_at=f.get("published_at") or hint.published_at,
+        published_at_raw=f.get("published_at_raw") or hint.published_at_raw,
+        modified_at=f.get("modified_at"), lang=f.get("lang"), text=f.get("text"),
+        summary=f.get("summary") or hint.summary, extra=dict(hint.extra),
+    )
+    return art, lied
+
+
+class ArticleSpider(ObservatorySpider):
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.requested: set[str] = set()
+
+    def request_article(self, url: str, source: str, source_url: str | None, hint: Hint | None = None):
+        """A Request for the article, or None if this run already asked for the same page."""
+        link = canonical_url(url)
+        if not link or link in self.requested:
+            self.count(f"observatory/{self.name}/duplicate_links")
+            return None
+        self.requested.add(link)
+        return scrapy.Request(
+            link, callback=self.parse_article, errback=self.errback,
+            cb_kwargs={"source": source, "source_url": source_url, "hint": hint},
+        )
+
+    def parse_article(self, response, source: str, source_url: str | None, hint: Hint | None):
+        ctype = response.headers.get("Content-Type", b"").decode("latin-1") or None
+        if ctype and not any(t in ctype for t in ("html", "xml", "text/plain")):
+            self.parse_failed(response.url, ValueError(f"not an HTML page ({ctype})"))
+            return
+        try:
+            article, lied = article_from_page(response.body, ctype, response.url, source, source_url, hint)
+        except ParseError as exc:
+            self.parse_failed(response.url, exc)
+            return
+        if lied:
+            self.logger.warning("the charset in the HTTP header of %s is wrong; decoded by content", response.url)
+            self.count(f"observatory/{self.name}/charset_mismatch")
+        if not article.text:
+            self.logger.warning("no main text found in %s", response.url)
+            self.count(f"observatory/{self.name}/empty_text")
+        if response.request.meta.get("redirect_urls"):
+            article.extra["redirected_from"] = response.request.meta["redirect_urls"]
+        yield article

@@ -1,0 +1,111 @@
+"""What every observatory spider shares: typed arguments, settings lookup, error accounting.
+
+- ``self.setting_or_arg(arg, setting, topic_key)``: `-a` argument > `-s` setting > topic file.
+- ``errback``: every failed request (HTTP 4xx/5xx after retries, DNS, timeout, too large) is
+  logged once at ERROR and counted as ``observatory/errors/<spider>/<kind>``.
+- ``parse_failed``: a response that could not be parsed is logged and counted as
+  ``observatory/parse_error/<spider>``; ``count_skipped`` does the same for single records.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import date
+from typing import Any
+
+import scrapy
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutError  # noqa: A004
+
+from crawler.topic import Topic, topic_from_settings
+
+
+class ArgumentError(ValueError):
+    """A spider argument has a bad value: the crawl stops before any request, with one line."""
+
+
+def parse_list(value: Any) -> list[str]:
+    if value is None:
+        return []
+    if isinstance(value, (list, tuple)):
+        return [str(v).strip() for v in value if str(v).strip()]
+    return [v.strip() for v in str(value).split(",") if v.strip()]
+
+
+def parse_int(name: str, value: Any, minimum: int = 0) -> int:
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise ArgumentError(f"-a {name}= must be a whole number, got {value!r}") from None
+    if number < minimum:
+        raise ArgumentError(f"-a {name}= must be >= {minimum}, got {number}")
+    return number
+
+
+def parse_day(name: str, value: Any) -> str | None:
+    if value in (None, ""):
+        return None
+    try:
+        return date.fromisoformat(str(value)).isoformat()
+    except ValueError:
+        raise ArgumentError(f"-a {name}= must be a date YYYY-MM-DD, got {value!r}") from None
+
+
+class ObservatorySpider(scrapy.Spider):
+    # Arguments never recorded in `runs.args` (credentials must come from the environment anyway).
+    secret_args = {"token", "password", "app_password", "key"}
+
+    def __init__(self, *args, **kwargs):
+        self.public_args = {k: v for k, v in kwargs.items() if k not in self.secret_args}
+        super().__init__(*args, **kwargs)
+
+    @property
+    def topic(self) -> Topic:
+        return topic_from_settings(self.settings)
+
+    def setting_or_arg(self, arg: str, setting: str, topic_key: str | None = None, source: str | None = None) -> Any:
+        """`-a arg` beats `-s SETTING` beats the topic file's [sources.<source>] topic_key."""
+        value = getattr(self, arg, None)
+        if value not in (None, ""):
+            return value
+        value = self.settings.get(setting)
+        if value not in (None, "", [], 0):
+            return value
+        if topic_key:
+            return self.topic.source(source or self.name).get(topic_key)
+        return None
+
+    def count(self, key: str, n: int = 1) -> None:
+        self.crawler.stats.inc_value(key, n)
+
+    def errback(self, failure):
+        request = failure.request
+        if failure.check(HttpError):
+            status = failure.value.response.status
+            kind = f"http_{status}"
+            self.logger.error("HTTP %s from %s", status, request.url)
+        elif failure.check(DNSLookupError):
+            kind = "dns"
+            self.logger.error("DNS lookup failed for %s", request.url)
+        elif failure.check(TimeoutError, TCPTimedOutError):
+            kind = "timeout"
+            self.logger.error("timed out fetching %s", request.url)
+        elif "robots.txt" in failure.getErrorMessage():
+            self.logger.warning("not fetched, robots.txt disallows it: %s", request.url)
+            self.count(f"observatory/errors/{self.name}/robots_forbidden")
+            return
+        else:
+            kind = failure.type.__name__ if failure.type else "unknown"
+            self.logger.error("request failed for %s: %s", request.url, failure.getErrorMessage())
+        self.count(f"observatory/errors/{self.name}/{kind}")
+        self.count("observatory/errors/total")
+
+    def parse_failed(self, url: str, exc: Exception) -> None:
+        self.logger.error("could not parse %s: %s", url, exc)
+        self.count(f"observatory/parse_error/{self.name}")
+
+    def count_skipped(self, url: str, reasons: list[str]) -> None:
+        for reason in reasons:
+            self.logger.error("skipped a record in %s: %s", url, reason)
+        if reasons:
+            self.count(f"observatory/parse_skipped/{self.name}", len(reasons))

@@ -1,0 +1,212 @@
+"""Pure normalisation helpers shared by parsers and pipelines: times, text, URLs, ids, language.
+
+One place for each rule, so a parser and the normalise pipeline never disagree.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+import unicodedata
+from datetime import datetime, timezone
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+import py3langid
+from w3lib.url import safe_url_string
+
+# -- times ---------------------------------------------------------------------------------------
+
+
+def utc_now_iso() -> str:
+    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def to_utc_iso(value: object, assume_tz: timezone | None = timezone.utc) -> str | None:
+    """Any time the sources send -> 'YYYY-MM-DDTHH:MM:SSZ' (UTC), or None if unparseable.
+
+    Accepts datetimes, epoch seconds or milliseconds (int/float/str > 1e11 = ms), ISO 8601 with
+    'Z', offsets, fractions of any length, and RFC 2822 (feeds). A naive time is taken as
+    ``assume_tz`` (UTC unless the caller knows better); ``assume_tz=None`` rejects naive times.
+    """
+    if value is None or value == "" or value is False:
+        return None
+    dt: datetime | None = None
+    if isinstance(value, datetime):
+        dt = value
+    elif isinstance(value, (int, float)) or (isinstance(value, str) and re.fullmatch(r"\d{9,13}(\.\d+)?", value.strip())):
+        num = float(value)
+        if num > 1e11:
+            num /= 1000.0
+        dt = datetime.fromtimestamp(num, tz=timezone.utc)
+    elif isinstance(value, str):
+        dt = _parse_time_string(value.strip())
+    if dt is None:
+        return None
+    if dt.tzinfo is None:
+        if assume_tz is None:
+            return None
+        dt = dt.replace(tzinfo=assume_tz)
+    return dt.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+_FRACTION = re.compile(r"(\.\d+)")
+
+
+def _parse_time_string(s: str) -> datetime | None:
+    iso = s.replace("z", "Z")
+    iso = _FRACTION.sub(lambda m: m.group(1)[:7], iso, count=1)  # µs at most
+    try:
+        return datetime.fromisoformat(iso)
+    except ValueError:
+        pass
+    if re.fullmatch(r"\d{8}T\d{6}Z", s):  # GDELT seendate
+        return datetime.strptime(s, "%Y%m%dT%H%M%SZ").replace(tzinfo=timezone.utc)
+    try:
+        from email.utils import parsedate_to_datetime
+
+        return parsedate_to_datetime(s)
+    except (TypeError, ValueError, IndexError):
+        return None
+
+
+# -- text ----------------------------------------------------------------------------------------
+
+_SPACES = re.compile(r"[ \t\r\f\v\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+_ZERO_WIDTH = re.compile(r"[\u200b-\u200d\u2060\ufeff]")
+_BLANKS = re.compile(r"\n\s*\n+")
+
+
+def clean_text(text: str | None) -> str | None:
+    """NFC, zero-width characters removed, spaces collapsed, paragraphs kept as blank lines."""
+    if text is None:
+        return None
+    text = unicodedata.normalize("NFC", html.unescape(text) if "&" in text else text)
+    text = _ZERO_WIDTH.sub("", text)
+    lines = [_SPACES.sub(" ", line).strip() for line in text.split("\n")]
+    text = _BLANKS.sub("\n\n", "\n".join(lines)).strip()
+    return text or None
+
+
+def clean_line(text: str | None) -> str | None:
+    """clean_text for one-line fields (titles, names): all whitespace collapsed to one space."""
+    text = clean_text(text)
+    return " ".join(text.split()) if text else None
+
+
+_HASHTAG = re.compile(r"(?<![\w&/])[#＃]([^\s#＃\[\]【】,，。.!！?？:：;；()（）\"'“”]+?)(?:\[话题\]#|(?=[\s#＃\[\]【】,，。.!！?？:：;；()（）\"'“”]|$))")
+
+
+def extract_hashtags(text: str | None) -> list[str]:
+    """Hashtags in text, without '#': #TikTokRefugee, #小红书, RedNote's #话题[话题]# form."""
+    if not text:
+        return []
+    return merge_tags(m.group(1).rstrip("_") for m in _HASHTAG.finditer(text))
+
+
+def merge_tags(*groups) -> list[str]:
+    """Union of tag lists, first spelling kept, case-insensitive, order of first appearance."""
+    out: dict[str, str] = {}
+    for group in groups:
+        for tag in group or []:
+            tag = (tag or "").strip().lstrip("#＃").strip()
+            if tag and tag.casefold() not in out:
+                out[tag.casefold()] = tag
+    return list(out.values())
+
+
+def content_hash(*parts: str | None) -> str | None:
+    """Hash of the text with case, spaces and punctuation removed: same words -> same hash."""
+    joined = "".join(p for p in parts if p)
+    squashed = "".join(ch for ch in joined.casefold() if ch.isalnum())
+    if not squashed:
+        return None
+    return hashlib.sha1(squashed.encode("utf-8")).hexdigest()
+
+
+# -- ids -----------------------------------------------------------------------------------------
+
+
+def stable_id(key: str) -> int:
+    """A 53-bit integer from a key: stable across runs, exact in JSON/JavaScript, SQLite rowid."""
+    return int.from_bytes(hashlib.sha1(key.encode("utf-8")).digest()[:8], "big") >> 11
+
+
+def post_key(platform: str, platform_id: str) -> str:
+    return f"{platform}:{platform_id}"
+
+
+# -- URLs ----------------------------------------------------------------------------------------
+
+TRACKING_PARAMS = re.compile(
+    r"^(utm_\w+|fbclid|gclid|dclid|gbraid|wbraid|msclkid|mc_cid|mc_eid|igshid|yclid|_ga|_gl|"
+    r"ocid|cmpid|icid|ito|xtor|spm|share_source|share_medium|sharer|smid|guccounter|"
+    r"xsec_token|xsec_source|outputtype|amp|at_\w+|ref|ref_src|__twitter_impression)$",
+    re.IGNORECASE,
+)
+DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def canonical_url(url: str | None) -> str | None:
+    """Drop tracking parameters and fragments, lower-case scheme and host, drop default ports,
+    sort the remaining query, drop a trailing slash and an AMP suffix. Keeps http vs https
+    (the article id ignores the scheme, see ``url_key``)."""
+    if not url:
+        return None
+    url = safe_url_string(url.strip())
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https"):
+        return url
+    host = (parts.hostname or "").lower().rstrip(".")
+    if host.startswith("amp."):
+        host = host[4:]
+    port = parts.port
+    netloc = host if port in (None, DEFAULT_PORTS.get(parts.scheme)) else f"{host}:{port}"
+    query = sorted((k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not TRACKING_PARAMS.match(k))
+    path = re.sub(r"/+", "/", parts.path or "/")
+    path = re.sub(r"(/amp|\.amp)(\.html)?/?$", "", path) or "/"
+    if len(path) > 1:
+        path = path.rstrip("/")
+    return urlunsplit((parts.scheme.lower(), netloc, path, urlencode(query), ""))
+
+
+def url_key(url: str) -> str:
+    """The identity of a canonical URL: scheme-less, so http and https variants are one article."""
+    return re.sub(r"^https?:", "", canonical_url(url) or url)
+
+
+# -- language ------------------------------------------------------------------------------------
+
+LANGS = ["en", "zh", "ja", "ko", "es", "fr", "de", "pt", "ru", "it"]
+py3langid.set_languages(LANGS)
+_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+_KANA = re.compile(r"[\u3040-\u30ff]")
+
+
+def normalise_lang(code: str | None) -> str | None:
+    """'zh-CN', 'zh_Hant', 'en-US', 'ZH' -> 'zh', 'en'; '' / 'und' -> None."""
+    if not code:
+        return None
+    code = str(code).strip().lower().replace("_", "-").split("-")[0]
+    if code in ("", "und", "mul", "zxx", "xx"):
+        return None
+    return {"chinese": "zh", "english": "en", "cmn": "zh", "yue": "zh", "zho": "zh", "eng": "en"}.get(code, code)
+
+
+def detect_lang(text: str | None, declared: str | None = None) -> str | None:
+    """The declared language when it agrees with the script; otherwise py3langid (restricted
+    to LANGS, which STACK.md measured as reliable on short posts)."""
+    declared = normalise_lang(declared)
+    sample = (text or "")[:2000]
+    letters = sum(ch.isalpha() for ch in sample)
+    if letters < 3:
+        return declared
+    cjk = len(_CJK.findall(sample))
+    if declared in ("zh", "ja") and cjk / letters > 0.2:
+        return "ja" if _KANA.search(sample) else "zh"  # platforms often label Chinese as ja
+    if declared and declared not in ("zh", "ja", "ko") and cjk / letters < 0.05 and letters >= 20:
+        return declared
+    if cjk / letters > 0.3 and not _KANA.search(sample):
+        return "zh"
+    lang, _ = py3langid.classify(sample)
+    return lang

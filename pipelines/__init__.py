@@ -1,0 +1,1 @@
+"""Item pipelines: normalise -> relevance -> dedupe -> store (see settings.ITEM_PIPELINES)."""

@@ -1,0 +1,138 @@
+"""The one place that defines the database: tables, columns, indexes and full-text search.
+
+``ensure_schema(db)`` is idempotent: it creates what is missing and adds new columns to old
+databases (never drops or renames), so every run, the tests and `make serve` can call it.
+Column descriptions for Datasette live in datasets/metadata.yml; docs/schema.md documents the
+same columns, and a test checks that all three agree.
+"""
+
+from __future__ import annotations
+
+import sqlite_utils
+
+# table -> (columns in order, primary key). Types: int, str, float.
+TABLES: dict[str, tuple[dict[str, type], str | tuple[str, ...]]] = {
+    "articles": (
+        {
+            "id": int, "url": str, "canonical_url": str, "outlet": str, "title": str,
+            "authors": str, "section": str, "published_at": str, "published_at_raw": str,
+            "modified_at": str, "day": str, "lang": str, "text": str, "summary": str,
+            "source": str, "sources": str, "source_url": str, "extra": str,
+            "matched_terms": str, "matched_in": str, "content_hash": str,
+            "first_seen_at": str, "last_seen_at": str, "run_id": str, "last_run_id": str,
+            "warc_record_id": str,
+        },
+        "id",
+    ),
+    "posts": (
+        {
+            "id": int, "platform": str, "platform_id": str, "kind": str, "url": str,
+            "title": str, "text": str, "lang": str, "created_at": str, "created_at_raw": str,
+            "edited_at": str, "day": str, "author": str, "author_id": str, "author_name": str,
+            "author_ref": int, "hashtags": str, "mentions": str, "links": str,
+            "like_count": int, "repost_count": int, "reply_count": int, "quote_count": int,
+            "share_count": int, "collect_count": int, "view_count": int, "community": str,
+            "reply_to": str, "thread_root": str, "quote_of": str, "reposted_by": str,
+            "source_query": str, "matched_terms": str, "matched_in": str, "content_hash": str,
+            "raw": str, "first_seen_at": str, "last_seen_at": str, "run_id": str,
+            "last_run_id": str, "warc_record_id": str,
+        },
+        "id",
+    ),
+    "authors": (
+        {
+            "id": int, "platform": str, "author_id": str, "handle": str, "display_name": str,
+            "followers": int, "first_seen_at": str, "last_seen_at": str,
+        },
+        "id",
+    ),
+    "post_hashtags": ({"post_id": int, "tag": str, "tag_display": str}, ("post_id", "tag")),
+    "observations": (
+        {
+            "post_id": int, "observed_at": str, "run_id": str, "like_count": int,
+            "repost_count": int, "reply_count": int, "quote_count": int, "share_count": int,
+            "collect_count": int, "view_count": int,
+        },
+        ("post_id", "observed_at"),
+    ),
+    "article_urls": (
+        {"url": str, "article_id": int, "source": str, "first_seen_at": str},
+        "url",
+    ),
+    "runs": (
+        {
+            "run_id": str, "spider": str, "started_at": str, "finished_at": str,
+            "status": str, "finish_reason": str, "duration_s": float, "requests": int,
+            "responses": int, "responses_by_status": str, "items_new": int,
+            "items_updated": int, "items_dropped": int, "errors": int, "args": str,
+            "stats": str,
+        },
+        "run_id",
+    ),
+    "cursors": (
+        {"source": str, "query": str, "value": str, "updated_at": str, "run_id": str},
+        ("source", "query"),
+    ),
+    # Search shadow tables: id = the article/post id (= rowid of the FTS row), search_text =
+    # jieba-segmented title + text (crawler/segment.py). Written in the row's transaction.
+    "articles_search": ({"id": int, "search_text": str}, "id"),
+    "posts_search": ({"id": int, "search_text": str}, "id"),
+}
+
+FOREIGN_KEYS = {
+    "posts": [("author_ref", "authors", "id")],
+    "post_hashtags": [("post_id", "posts", "id")],
+    "observations": [("post_id", "posts", "id")],
+    "article_urls": [("article_id", "articles", "id")],
+}
+
+INDEXES = {
+    "articles": [["published_at"], ["day"], ["outlet"], ["content_hash"], ["canonical_url"], ["run_id"]],
+    "posts": [["platform", "platform_id"], ["created_at"], ["day"], ["author_ref"], ["content_hash"], ["run_id"]],
+    "post_hashtags": [["tag"]],
+    "observations": [["run_id"]],
+    "runs": [["spider", "started_at"]],
+}
+UNIQUE_INDEXES = {"posts": [["platform", "platform_id"]], "authors": [["platform", "author_id"]]}
+
+SEARCH_TABLES = {"articles": "articles_search", "posts": "posts_search"}
+JSON_COLUMNS = {
+    "articles": ["authors", "sources", "extra", "matched_terms", "matched_in"],
+    "posts": ["hashtags", "mentions", "links", "reposted_by", "matched_terms", "matched_in", "raw"],
+    "runs": ["responses_by_status", "args", "stats"],
+}
+
+
+def open_db(path: str) -> sqlite_utils.Database:
+    """Open (creating) the database in WAL mode with the schema in place."""
+    db = sqlite_utils.Database(path)
+    db.execute("PRAGMA busy_timeout = 10000")
+    db.enable_wal()
+    db.execute("PRAGMA synchronous = NORMAL")  # WAL + NORMAL: a crash loses at most the open transaction
+    ensure_schema(db)
+    return db
+
+
+def ensure_schema(db: sqlite_utils.Database) -> None:
+    with db.atomic():
+        # tables referenced by foreign keys first
+        for name in sorted(TABLES, key=lambda n: n in FOREIGN_KEYS):
+            columns, pk = TABLES[name]
+            table = db.table(name)
+            if not table.exists():
+                table.create(columns, pk=pk, foreign_keys=FOREIGN_KEYS.get(name), if_not_exists=True)
+            else:
+                have = set(table.columns_dict)
+                for col, typ in columns.items():
+                    if col not in have:
+                        table.add_column(col, typ)
+        for name, groups in INDEXES.items():
+            for cols in groups:
+                db.table(name).create_index(cols, if_not_exists=True)
+        for name, groups in UNIQUE_INDEXES.items():
+            for cols in groups:
+                db.table(name).create_index(cols, unique=True, if_not_exists=True,
+                                            index_name=f"uniq_{name}_{'_'.join(cols)}")
+    for shadow in SEARCH_TABLES.values():
+        if not db.table(f"{shadow}_fts").exists():
+            db.table(shadow).enable_fts(["search_text"], tokenize="porter", create_triggers=True, replace=True)

@@ -1,0 +1,20 @@
+"""Datasette plugin: Chinese-aware full-text search queries.
+
+The index holds jieba-segmented text (crawler/segment.py). This plugin re-registers Datasette's
+``escape_fts`` SQL function so a query typed without spaces (``TikTok难民``) is segmented the same
+way before it is escaped: every word must match (AND), as in Datasette's default search.
+"""
+
+from datasette import hookimpl
+from datasette.utils import escape_fts
+
+from crawler.segment import segment
+
+
+def escape_fts_segmented(query: str) -> str:
+    return escape_fts(" ".join(segment(query).split()))
+
+
+@hookimpl(trylast=True)
+def prepare_connection(conn):
+    conn.create_function("escape_fts", 1, escape_fts_segmented)
