@@ -76,6 +76,7 @@ class Post:
     reposted_by: list[str] = field(default_factory=list)  # handles seen boosting/reposting it
     source_query: str | None = None  # the hashtag / query / file that found it
     raw: dict[str, Any] | None = None  # the platform's own payload, for provenance
+    observed_at: str | None = None  # when this sighting was captured (Zeeschuimer); None = crawl time
     # set by pipelines
     id: int | None = None  # hash of "platform:platform_id"
     matched_terms: list[str] = field(default_factory=list)

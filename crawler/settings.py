@@ -32,6 +32,9 @@ MASTODON_INSTANCES: list[str] = []  # base URLs, e.g. https://mastodon.social
 MASTODON_HASHTAGS: list[str] = []
 MASTODON_MAX_PAGES = 0  # 0: the topic file's max_pages
 MASTODON_PAGE_LIMIT = 40  # statuses per request (the API's maximum)
+REDNOTE_BASE_URL = "https://www.xiaohongshu.com"  # note pages: <base>/explore/<note id>
+REDNOTE_NOTE_URLS: list[str] = []  # note URLs to fetch (also -a urls=FILE_OR_LIST)
+ZEESCHUIMER_PATHS: list[str] = []  # NDJSON exports or folders (also -a path=)
 
 # --- politeness: identify, obey robots.txt, throttle per domain ------------------------------
 OBSERVATORY_CONTACT_URL = os.environ.get(

@@ -22,7 +22,7 @@ class DedupePipeline:
     def __init__(self, crawler):
         self.stats = crawler.stats
         self.db_path = crawler.settings.get("OBSERVATORY_DB")
-        self.seen: set[int] = set()
+        self.seen: set[tuple[int, str | None]] = set()
         self.hashes: dict[str, int] = {}
         self.conn: sqlite3.Connection | None = None
 
@@ -41,10 +41,13 @@ class DedupePipeline:
         return row[0] if row else None
 
     def process_item(self, item):
-        if item.id in self.seen:
+        # A post captured several times (Zeeschuimer: each line is one observation with its own
+        # capture time) is kept once per capture: the store adds one observation for each.
+        key = (item.id, getattr(item, "observed_at", None))
+        if key in self.seen:
             self.stats.inc_value("observatory/dedupe/repeat_in_run")
             raise DropItem(f"seen already in this run: {item.id}")
-        self.seen.add(item.id)
+        self.seen.add(key)
         if isinstance(item, Article) and item.content_hash:
             other = self.hashes.get(item.content_hash) or self.stored_with_hash(item.content_hash)
             if other is not None and other != item.id:

@@ -64,6 +64,7 @@ def normalise_post(p: Post) -> Post:
     p.author_name = clean_line(p.author_name)
     p.created_at = to_utc_iso(p.created_at) or to_utc_iso(p.created_at_raw)
     p.edited_at = to_utc_iso(p.edited_at)
+    p.observed_at = to_utc_iso(p.observed_at)
     p.hashtags = merge_tags(p.hashtags, extract_hashtags(p.title), extract_hashtags(p.text))
     p.lang = detect_lang(" ".join(x for x in (p.title, p.text) if x), p.lang)
     if p.text and len(p.text) >= 20:

@@ -102,8 +102,15 @@ def _author_row(p: Post, now: str) -> dict | None:
 
 
 def store_posts(db: sqlite_utils.Database, items: list[Post], run_id: str, now: str) -> tuple[int, int]:
+    # every sighting is an observation; the posts row keeps the latest one
+    obs = [{"post_id": p.id, "observed_at": p.observed_at or now, "run_id": run_id,
+            **{c: getattr(p, c) for c in COUNT_FIELDS}} for p in items]
+    latest: dict[int, Post] = {}
+    for p in sorted(items, key=lambda p: p.observed_at or now):
+        latest[p.id] = p
+    items = list(latest.values())
     old = _existing(db, "posts", [p.id for p in items])
-    new_rows, upd_rows, tags, obs, authors = [], [], [], [], {}
+    new_rows, upd_rows, tags, authors = [], [], [], {}
     for p in items:
         p.last_seen_at, p.last_run_id = now, run_id
         author = _author_row(p, now)
@@ -118,7 +125,6 @@ def store_posts(db: sqlite_utils.Database, items: list[Post], run_id: str, now: 
             row.update(first_seen_at=now, run_id=run_id)
             new_rows.append(row)
         tags += [{"post_id": p.id, "tag": t.casefold(), "tag_display": t} for t in p.hashtags]
-        obs.append({"post_id": p.id, "observed_at": now, "run_id": run_id, **{c: getattr(p, c) for c in COUNT_FIELDS}})
     if authors:
         known = _existing(db, "authors", list(authors), "id, first_seen_at")
         for aid, a in authors.items():

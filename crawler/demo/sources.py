@@ -24,4 +24,6 @@ def demo_args(base: str) -> dict[str, dict[str, str]]:
             "instances": ",".join([f"{masto}/social.demo", f"{masto}/mstdn.demo", f"{masto}/broken.demo"]),
             "hashtags": "TikTokRefugee,RedNote,TikTokBan,小红书",
         },
+        "zeeschuimer": {"path": "datasets/demo/zeeschuimer"},
+        "rednote": {"urls": "datasets/demo/rednote/note-urls.txt", "base_url": f"{base}/rednote"},
     }
