@@ -9,9 +9,12 @@ BIN    := $(VENV)/bin
 DB     ?= datasets/observatory.db
 PORT   ?= 8001
 HOST   ?= 127.0.0.1
+# The demo sources' port is part of every demo URL (and so of every id): keep it fixed so a
+# second `make run` updates the same rows instead of adding copies under another port.
+DEMO_PORT ?= 8765
 PIP_VERSION := 26.3
 
-.PHONY: venv run test crawl serve import bench lint clean help
+.PHONY: venv run test crawl serve import bench lint clean help cron cron-install replay forget
 
 help:
 	@grep -E '^#   make' Makefile | sed 's/^#   //'
@@ -26,7 +29,7 @@ venv: $(BIN)/.installed
 
 ## run: crawl the synthetic demo sources into $(DB), then serve it (Ctrl-C stops)
 run: venv
-	$(BIN)/python -m crawler.runall --demo --db $(DB) -s LOG_LEVEL=WARNING; \
+	$(BIN)/python -m crawler.runall --demo --demo-port $(DEMO_PORT) --db $(DB) -s LOG_LEVEL=WARNING; \
 	  rc=$$?; if [ $$rc -ge 2 ]; then exit $$rc; fi
 	$(MAKE) --no-print-directory serve DB=$(DB)
 
@@ -43,9 +46,35 @@ serve: venv
 	$(BIN)/python -m datasette serve $(DB) --metadata datasets/metadata.yml \
 	  --plugins-dir plugins --host $(HOST) --port $(PORT) --setting sql_time_limit_ms 5000
 
+## import: a Zeeschuimer NDJSON export (RedNote, TikTok, Douyin captures) into $(DB)
+import: venv
+	@test -n "$(FILE)" || { echo "usage: make import FILE=zeeschuimer-export-....ndjson"; exit 2; }
+	$(BIN)/python -m scrapy crawl zeeschuimer -a path="$(FILE)" -s OBSERVATORY_DB=$(DB)
+
 ## bench: benchmark scripts (print figures; never part of make test)
 bench: venv
 	$(BIN)/python bench/bench_pipeline.py
+
+## cron: print the crontab line for a nightly crawl (scripts/cron-crawl.sh: lock, dated logs)
+CRON_SCHEDULE ?= 17 3 * * *
+CRON_LINE = $(CRON_SCHEDULE) DB=$(abspath $(DB)) $(CURDIR)/scripts/cron-crawl.sh  \# observatory-crawl
+cron:
+	@echo '$(CRON_LINE)'
+
+## cron-install: put that line into your crontab (idempotent: replaces an earlier observatory line)
+cron-install:
+	@( crontab -l 2>/dev/null | grep -v '# observatory-crawl$$'; echo '$(CRON_LINE)' ) | crontab -
+	@echo "installed: $(CRON_LINE)"
+
+## replay: re-run an archived crawl through today's parsers and pipelines (make replay WARC=path [DB=...])
+replay: venv
+	@test -n "$(WARC)" || { echo "usage: make replay WARC=datasets/archive/<run_id>.warc.gz [DB=...]"; exit 2; }
+	$(BIN)/python -m crawler.replay $(WARC) --db $(DB)
+
+## forget: takedown - make forget URL=... or make forget AUTHOR=handle [PLATFORM=mastodon]
+forget: venv
+	@test -n "$(URL)$(AUTHOR)" || { echo "usage: make forget URL=... | AUTHOR=handle [PLATFORM=...]"; exit 2; }
+	$(BIN)/python -m crawler.forget --db $(DB) $(if $(URL),--url '$(URL)') $(if $(AUTHOR),--author '$(AUTHOR)') $(if $(PLATFORM),--platform '$(PLATFORM)') $(if $(DELETE_WARCS),--delete-warcs)
 
 ## lint: ruff
 lint: venv

@@ -70,6 +70,12 @@ class RunRecorder:
         args = getattr(spider, "public_args", {})
         db = open_db(self.db_path)
         with db.atomic():
+            # a run of this spider still 'running' was killed (cron's flock allows one crawl at a time)
+            stale = db.execute("UPDATE runs SET status = 'interrupted', finish_reason = coalesce(finish_reason, 'killed') "
+                               "WHERE spider = ? AND status = 'running' AND run_id != ?",
+                               [spider.name, run_id_for(self.crawler)]).rowcount
+            if stale:
+                logger.warning("%d earlier %s run(s) never finished (killed): marked interrupted", stale, spider.name)
             db["runs"].upsert(
                 {"run_id": run_id_for(self.crawler), "spider": spider.name, "started_at": utc_now_iso(),
                  "status": "running", "args": json.dumps(args, ensure_ascii=False, sort_keys=True)},
@@ -77,18 +83,42 @@ class RunRecorder:
             )
         db.close()
 
+    def health_problems(self, spider, stats: dict) -> list[str]:
+        """crawler/health.py over this run and the spider's earlier runs with the same arguments."""
+        if not self.crawler.settings.getbool("HEALTH_ENABLED", True):
+            return []
+        from crawler.health import check
+
+        args = json.dumps(getattr(spider, "public_args", {}), ensure_ascii=False, sort_keys=True)
+        db = open_db(self.db_path)
+        try:
+            history = list(db.query(
+                "SELECT status, items_new, items_updated, stats FROM runs WHERE spider = ? AND args = ? "
+                "AND run_id != ? AND finished_at IS NOT NULL ORDER BY started_at DESC LIMIT 20",
+                [spider.name, args, run_id_for(self.crawler)]))
+        finally:
+            db.close()
+        problems = check(history, stats, self.crawler.settings)
+        for problem in problems:
+            logger.error("health check failed for %s: %s", spider.name, problem)
+        if problems:
+            self.crawler.stats.set_value("observatory/health/problems", len(problems))
+        return problems
+
     def spider_closed(self, spider, reason):
         stats = self.crawler.stats.get_stats()
         stats.setdefault("finish_time", datetime.now(timezone.utc))
         summary = run_summary(stats)
         status = "ok" if reason == "finished" else "interrupted"
-        if stats.get("observatory/health/failed"):
+        problems = self.health_problems(spider, stats) if status == "ok" else []
+        if stats.get("observatory/health/failed") or problems:
             status = "failed"
         row = {
             "run_id": run_id_for(self.crawler), "finished_at": utc_now_iso(), "status": status,
             "finish_reason": reason, **summary,
             "stats": json.dumps({k: _plain(v) for k, v in stats.items()}, sort_keys=True, default=str),
         }
+        row["health"] = json.dumps(problems, ensure_ascii=False) if problems else None
         db = open_db(self.db_path)
         with db.atomic():
             db["runs"].upsert(row, pk="run_id")

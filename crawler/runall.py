@@ -21,7 +21,7 @@ from pathlib import Path
 from crawler.settings import OBSERVATORY_DB, PROJECT_ROOT
 from pipelines.schema import open_db
 
-LIVE_SPIDERS = ["feeds", "mastodon"]
+LIVE_SPIDERS = ["feeds", "sitemaps", "gdelt", "mastodon", "bluesky", "reddit", "hackernews"]
 
 
 def db_kind(path: str) -> str | None:
@@ -48,7 +48,7 @@ def crawl_command(spider: str, db: str, args: dict[str, str], settings: dict[str
 def summary(db_path: str, run_ids_after: str) -> tuple[str, bool]:
     db = open_db(db_path)
     rows = list(db.query(
-        "SELECT spider, status, requests, items_new, items_updated, items_dropped, errors, duration_s "
+        "SELECT spider, status, requests, items_new, items_updated, items_dropped, errors, duration_s, health "
         "FROM runs WHERE started_at >= ? ORDER BY started_at", [run_ids_after]))
     db.close()
     lines = [f"{'source':<12}{'status':<12}{'requests':>9}{'new':>7}{'updated':>9}{'dropped':>9}{'errors':>8}{'secs':>8}"]
@@ -57,6 +57,8 @@ def summary(db_path: str, run_ids_after: str) -> tuple[str, bool]:
         lines.append(f"{r['spider']:<12}{r['status'] or '?':<12}{r['requests'] or 0:>9}{r['items_new'] or 0:>7}"
                      f"{r['items_updated'] or 0:>9}{r['items_dropped'] or 0:>9}{r['errors'] or 0:>8}{r['duration_s'] or 0:>8.1f}")
         ok = ok and r["status"] == "ok"
+        for problem in json.loads(r["health"] or "[]"):  # crawler/health.py
+            lines.append(f"  {r['spider']}: {problem}")
     return "\n".join(lines), ok
 
 
@@ -64,6 +66,8 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--demo", action="store_true", help="crawl the bundled synthetic sources on 127.0.0.1")
     ap.add_argument("--db", default=OBSERVATORY_DB)
+    ap.add_argument("--demo-port", type=int, default=0,
+                    help="port of the demo server (0: any free port); fix it to re-run the demo into the same database")
     ap.add_argument("--only", default="", help="comma-separated spider names")
     ap.add_argument("-s", dest="settings", action="append", default=[], help="NAME=VALUE Scrapy setting")
     opts = ap.parse_args(argv)
@@ -79,7 +83,7 @@ def main(argv: list[str] | None = None) -> int:
         from crawler.demo.server import start
         from crawler.demo.sources import FAST, demo_args
 
-        server, base = start(0)
+        server, base = start(opts.demo_port)
         plan = {name: {**a, "demo": "1"} for name, a in demo_args(base).items()}
         settings = {**FAST, **settings}
         print(f"demo sources on {base} (synthetic data)", flush=True)

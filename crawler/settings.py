@@ -32,9 +32,71 @@ MASTODON_INSTANCES: list[str] = []  # base URLs, e.g. https://mastodon.social
 MASTODON_HASHTAGS: list[str] = []
 MASTODON_MAX_PAGES = 0  # 0: the topic file's max_pages
 MASTODON_PAGE_LIMIT = 40  # statuses per request (the API's maximum)
+BLUESKY_API_URL = ""  # AppView host for app.bsky.feed.searchPosts (topic: https://public.api.bsky.app)
+BLUESKY_AUTH_URL = ""  # PDS for com.atproto.server.createSession (topic: https://bsky.social)
+BLUESKY_QUERIES: list[str] = []
+BLUESKY_MAX_PAGES = 0
+BLUESKY_PAGE_LIMIT = 100
+REDDIT_API_URL = ""  # https://www.reddit.com (oauth.reddit.com when REDDIT_TOKEN is set)
+REDDIT_QUERIES: list[str] = []
+REDDIT_SUBREDDITS: list[str] = []
+REDDIT_MAX_PAGES = 0
+REDDIT_PAGE_LIMIT = 100
+REDDIT_MAX_COMMENT_THREADS = 50  # comment trees fetched per run (0: none)
+HACKERNEWS_API_URL = ""  # https://hn.algolia.com
+HACKERNEWS_QUERIES: list[str] = []
+HACKERNEWS_TAGS = "(story,comment)"
+HACKERNEWS_MAX_PAGES = 0
+HACKERNEWS_PAGE_LIMIT = 100
 REDNOTE_BASE_URL = "https://www.xiaohongshu.com"  # note pages: <base>/explore/<note id>
 REDNOTE_NOTE_URLS: list[str] = []  # note URLs to fetch (also -a urls=FILE_OR_LIST)
 ZEESCHUIMER_PATHS: list[str] = []  # NDJSON exports or folders (also -a path=)
+
+# --- unattended runs: conditional requests, health, raw archive, replay, takedowns -----------
+# (docs/operations.md). Feeds/sitemaps marked meta {"conditional": True} send the stored
+# ETag / Last-Modified; a 304 is counted (observatory/conditional/not_modified), not an error.
+CONDITIONAL_ENABLED = True
+# Health check at the end of every run (crawler/health.py): status "failed" when it finds a problem.
+HEALTH_ENABLED = True
+HEALTH_MAX_ERROR_RATE = 0.5  # errors / responses above this fails the run
+HEALTH_HISTORY = 3  # a source "usually yields" when >= HEALTH_USUAL_YIELD of its last N ok runs did
+HEALTH_USUAL_YIELD = 2
+# Raw archive: every response (robots.txt excepted) into ARCHIVE_DIR/<run_id>.warc.gz.
+ARCHIVE_ENABLED = True
+ARCHIVE_DIR = ""  # empty: archive/ next to OBSERVATORY_DB (datasets/archive for the default database)
+# Replay (python -m crawler.replay WARC): answer every request from this WARC, never the network.
+REPLAY_WARC = ""
+DOWNLOADER_MIDDLEWARES = {
+    "crawler.conditional.ConditionalRequestsMiddleware": 540,
+    "crawler.middlewares.RetryAfterMiddleware": 560,  # sees 429/503 before Scrapy's RetryMiddleware (550)
+    "crawler.replay.ReplayMiddleware": 950,
+    "crawler.archive.ArchiveMiddleware": 960,
+}
+SPIDER_MIDDLEWARES = {
+    "crawler.archive.WarcRecordIdMiddleware": 950,
+    "crawler.forget.TakedownFilterMiddleware": 960,
+}
+
+# --- discovery: sitemaps, GDELT, URL lists (defaults from the topic's [sources.sitemaps/gdelt]) --
+SITEMAPS_URLS: list[str] = []  # sitemap / sitemap index URLs (also -a sitemaps=)
+SITEMAPS_SITES: list[str] = []  # site roots whose <root>/robots.txt Sitemap: lines are followed (also -a sites=)
+SITEMAPS_MAX_DEPTH = 3  # sitemap index levels followed below a configured sitemap (also -a max_depth=)
+SITEMAPS_REQUIRE_TERMS = True  # entries with a Google News title/keywords must match a topic term to be fetched
+GDELT_API_URL = ""  # DOC 2.0 endpoint; empty: the topic's api_url, else api.gdeltproject.org (also -a api_url=)
+GDELT_QUERY = ""  # empty: built from the topic's anchor terms (also -a query=)
+GDELT_MAX_RECORDS = 250  # records per call; the API's cap, a full window is split (also -a max_records=)
+GDELT_WINDOW_DAYS = 7  # first window size in days before any split (also -a window_days=)
+GDELT_MIN_WINDOW_MINUTES = 15  # windows are never split below this; a full one is counted window_capped
+URLS_PATHS: list[str] = []  # local URL-list files, text or CSV (also -a path=)
+URLS_LIST_URLS: list[str] = []  # URL lists served over HTTP(S) (also -a list_url=)
+
+# --- credentials: from the environment only; never stored, logged or put in the database -----
+BLUESKY_HANDLE = os.environ.get("BLUESKY_HANDLE", "")
+BLUESKY_APP_PASSWORD = os.environ.get("BLUESKY_APP_PASSWORD", "")
+REDDIT_TOKEN = os.environ.get("REDDIT_TOKEN", "")
+# Pseudonymise authors of posts (pipelines/pseudonymise.py): keyed hashes instead of handles/names.
+PSEUDONYMISE_AUTHORS = os.environ.get("OBSERVATORY_PSEUDONYMISE", "").lower() in ("1", "true", "yes")
+OBSERVATORY_PSEUDONYM_KEY = os.environ.get("OBSERVATORY_PSEUDONYM_KEY", "")
 
 # --- politeness: identify, obey robots.txt, throttle per domain ------------------------------
 OBSERVATORY_CONTACT_URL = os.environ.get(
@@ -55,6 +117,7 @@ DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
 RETRY_ENABLED = True
 RETRY_TIMES = 2
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+RETRY_AFTER_MAX = 120  # seconds: honour a 429/503 Retry-After up to this long
 COOKIES_ENABLED = False
 HTTPCACHE_ENABLED = False
 
@@ -64,6 +127,7 @@ REMOTE_CONTROL_ENABLED = False
 
 # --- components --------------------------------------------------------------------------------
 ITEM_PIPELINES = {
+    "pipelines.pseudonymise.PseudonymisePipeline": 50,
     "pipelines.normalise.NormalisePipeline": 100,
     "pipelines.relevance.RelevancePipeline": 200,
     "pipelines.dedupe.DedupePipeline": 300,

@@ -115,10 +115,13 @@ def merge_tags(*groups) -> list[str]:
     return list(out.values())
 
 
+_NOT_WORD = re.compile(r"[\W_]+")
+
+
 def content_hash(*parts: str | None) -> str | None:
     """Hash of the text with case, spaces and punctuation removed: same words -> same hash."""
     joined = "".join(p for p in parts if p)
-    squashed = "".join(ch for ch in joined.casefold() if ch.isalnum())
+    squashed = _NOT_WORD.sub("", joined.casefold())
     if not squashed:
         return None
     return hashlib.sha1(squashed.encode("utf-8")).hexdigest()
@@ -164,7 +167,9 @@ def canonical_url(url: str | None) -> str | None:
     netloc = host if port in (None, DEFAULT_PORTS.get(parts.scheme)) else f"{host}:{port}"
     query = sorted((k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if not TRACKING_PARAMS.match(k))
     path = re.sub(r"/+", "/", parts.path or "/")
-    path = re.sub(r"(/amp|\.amp)(\.html)?/?$", "", path) or "/"
+    path = re.sub(r"^/amp(?=/.)", "", path)  # publisher AMP trees: /amp/2025/01/story.html
+    path = re.sub(r"\.amp(\.html?)/?$", r"\1", path)  # story.amp.html -> story.html (not story)
+    path = re.sub(r"(/amp(\.html)?|\.amp)/?$", "", path) or "/"
     if len(path) > 1:
         path = path.rstrip("/")
     return urlunsplit((parts.scheme.lower(), netloc, path, urlencode(query), ""))
@@ -197,7 +202,7 @@ def detect_lang(text: str | None, declared: str | None = None) -> str | None:
     """The declared language when it agrees with the script; otherwise py3langid (restricted
     to LANGS, which STACK.md measured as reliable on short posts)."""
     declared = normalise_lang(declared)
-    sample = (text or "")[:2000]
+    sample = (text or "")[:200]  # enough for the identifier; its cost grows with the length
     letters = sum(ch.isalpha() for ch in sample)
     if letters < 3:
         return declared

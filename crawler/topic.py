@@ -78,21 +78,34 @@ class Term:
     regex: re.Pattern[str]
     tag_regex: re.Pattern[str]  # without word boundaries: for hashtags
     cjk: bool
+    needles: tuple[str, ...]  # literals one of which every match contains: a fast pre-check
+
+    def maybe_in(self, folded: str) -> bool:
+        return any(n in folded for n in self.needles)
 
     def in_text(self, folded: str) -> bool:
-        return self.regex.search(folded) is not None
+        return self.maybe_in(folded) and self.regex.search(folded) is not None
 
-    def in_tag(self, tag: str) -> bool:
-        folded = tag.casefold()
+    def in_tag(self, tag: str, folded: str | None = None, cuts: set[int] | None = None) -> bool:
+        folded = tag.casefold() if folded is None else folded
+        if not self.maybe_in(folded):
+            return False
         if self.cjk:
             return self.regex.search(folded) is not None
-        cuts = _tag_boundaries(tag)
+        cuts = _tag_boundaries(tag) if cuts is None else cuts
         for m in self.tag_regex.finditer(folded):
             end = m.end()
             plural = folded[end : end + 1] == "s" and end + 1 in cuts
             if m.start() in cuts and (end in cuts or plural):
                 return True
         return False
+
+
+def _needles(label: str) -> tuple[str, ...]:
+    """The longest run of the term, in every spelling: any match must contain one of them."""
+    runs = _RUN_RE.findall(re.sub(r"(?<=[a-z])(?=[A-Z])", " ", label).casefold())
+    longest = max(runs, key=len)
+    return tuple(_variants(longest)) if _CJK_RE.match(longest) else (longest,)
 
 
 def make_term(label: str) -> Term:
@@ -104,6 +117,7 @@ def make_term(label: str) -> Term:
         regex=_term_regex(label),
         tag_regex=_term_regex(label, bounded=False),
         cjk=bool(_CJK_RE.search(label)),
+        needles=_needles(label),
     )
 
 
@@ -137,16 +151,41 @@ class Topic:
             seen.setdefault(t.label, t)
         return list(seen.values())
 
-    def match(self, title: str | None = None, text: str | None = None, tags: list[str] | None = None) -> Match:
-        fields = {"title": (title or "").casefold(), "text": (text or "").casefold()}
-        tags = tags or []
-        found: dict[str, set[str]] = {}  # label -> fields
+    @functools.cached_property
+    def _needle_index(self) -> list[tuple[str, list[Term]]]:
+        index: dict[str, list[Term]] = {}
         for term in self.all_terms:
-            for name, folded in fields.items():
-                if folded and term.in_text(folded):
+            for needle in term.needles:
+                index.setdefault(needle, []).append(term)
+        return list(index.items())
+
+    def _candidates(self, folded: str) -> list[Term]:
+        """Terms whose literal pre-check passes: one substring test per distinct needle."""
+        if not folded:
+            return []
+        seen: dict[str, Term] = {}
+        for needle, terms in self._needle_index:
+            if needle in folded:
+                for t in terms:
+                    seen[t.label] = t
+        return list(seen.values())
+
+    def match(self, title: str | None = None, text: str | None = None, tags: list[str] | None = None) -> Match:
+        found: dict[str, set[str]] = {}  # label -> fields
+        for name, value in (("title", title), ("text", text)):
+            folded = (value or "").casefold()
+            for term in self._candidates(folded):
+                if term.regex.search(folded):
                     found.setdefault(term.label, set()).add(name)
-            if any(term.in_tag(t) for t in tags):
-                found.setdefault(term.label, set()).add("tags")
+        tags = [t for t in tags or [] if t]
+        if tags:
+            folded_tags = [t.casefold() for t in tags]
+            cuts: dict[int, set[int]] = {}
+            for term in self._candidates("\n".join(folded_tags)):
+                for i, (tag, folded) in enumerate(zip(tags, folded_tags)):
+                    if term.maybe_in(folded) and term.in_tag(tag, folded, cuts.get(i) or cuts.setdefault(i, _tag_boundaries(tag))):
+                        found.setdefault(term.label, set()).add("tags")
+                        break
         labels = []
         relevant = False
         for t in self.anchors:

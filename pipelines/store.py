@@ -8,13 +8,13 @@ content, and keeps ``first_seen_at``, ``run_id`` and ``source`` (the first metho
 
 from __future__ import annotations
 
+import functools
 import json
 import logging
 import sqlite3
 from typing import Any, Iterable
 
 import sqlite_utils
-from itemadapter import ItemAdapter
 
 from crawler.extensions import run_id_for
 from crawler.items import Article, Post
@@ -22,12 +22,11 @@ from crawler.segment import initialise as init_segmenter
 from crawler.segment import segment
 from crawler.textnorm import stable_id, utc_now_iso
 from crawler.topic import topic_from_settings
-from pipelines.schema import JSON_COLUMNS, TABLES, open_db
+from pipelines.schema import JSON_COLUMNS, TABLES, open_db, upsert_sql
 
 logger = logging.getLogger(__name__)
 
 COUNT_FIELDS = ["like_count", "repost_count", "reply_count", "quote_count", "share_count", "collect_count", "view_count"]
-KEEP_ON_UPDATE = {"id", "first_seen_at", "run_id", "source"}
 
 
 def _json(value: Any) -> str | None:
@@ -37,13 +36,11 @@ def _json(value: Any) -> str | None:
 
 
 def row_for(table: str, item: Any) -> dict[str, Any]:
-    """The table row for an item: the schema's columns only, JSON columns serialised."""
-    data = ItemAdapter(item).asdict()
-    columns = TABLES[table][0]
-    row = {c: data.get(c) for c in columns if c in data}
+    """The table row for an item (a dataclass): every schema column, JSON columns serialised."""
+    data = vars(item)
+    row = {c: data.get(c) for c in TABLES[table][0]}
     for c in JSON_COLUMNS.get(table, []):
-        if c in row:
-            row[c] = _json(row[c])
+        row[c] = _json(row[c])
     return row
 
 
@@ -54,40 +51,47 @@ def _existing(db: sqlite_utils.Database, table: str, ids: list[int], cols: str =
     return {r[0]: r for r in db.execute(f"SELECT {cols} FROM [{table}] WHERE id IN ({marks})", ids).fetchall()}
 
 
-def _upsert(db: sqlite_utils.Database, table: str, rows: list[dict], pk: str = "id") -> None:
+@functools.cache
+def _sql(table: str, keep: frozenset[str] = frozenset()) -> str:
+    return upsert_sql(table, list(TABLES[table][0]), set(keep))
+
+
+def _write(db: sqlite_utils.Database, table: str, rows: list[dict], keep: frozenset[str] = frozenset()) -> None:
+    """Upsert full rows (every column of the table); ``keep`` columns keep their stored value."""
     if rows:
-        db.table(table).upsert_all(rows, pk=pk, alter=False)
+        db.conn.executemany(_sql(table, keep), rows)
+
+
+FIRST_SIGHTING = frozenset({"first_seen_at", "run_id", "source"})
 
 
 def store_articles(db: sqlite_utils.Database, items: list[Article], run_id: str, now: str) -> tuple[int, int]:
     aliases = [a for a in items if a.extra.get("duplicate_of")]
     items = [a for a in items if not a.extra.get("duplicate_of")]
     old = _existing(db, "articles", [a.id for a in items], "id, sources")
-    new_rows, upd_rows, urls = [], [], []
+    rows, urls, updated = [], [], 0
     for a in items:
         a.last_seen_at, a.last_run_id = now, run_id
         row = row_for("articles", a)
         row["day"] = (a.published_at or "")[:10] or None
         if a.id in old:
+            updated += 1
             sources = json.loads(old[a.id][1] or "[]")
             row["sources"] = _json(sources + [a.source] if a.source not in sources else sources)
-            upd_rows.append({k: v for k, v in row.items() if k not in KEEP_ON_UPDATE or k == "id"})
         else:
             row.update(first_seen_at=now, run_id=run_id, sources=_json([a.source]))
-            new_rows.append(row)
+        rows.append(row)
         for url in {a.url, a.canonical_url}:
             urls.append({"url": url, "article_id": a.id, "source": a.source, "first_seen_at": now})
     for a in aliases:
         target = a.extra["duplicate_of"]
         db.execute("UPDATE articles SET last_seen_at = ?, last_run_id = ? WHERE id = ?", [now, run_id, target])
         urls.append({"url": a.url, "article_id": target, "source": a.source, "first_seen_at": now})
-    _upsert(db, "articles", new_rows)
-    _upsert(db, "articles", upd_rows)
-    if urls:
-        db.table("article_urls").insert_all(urls, pk="url", ignore=True)
+    _write(db, "articles", rows, FIRST_SIGHTING)
+    _write(db, "article_urls", urls, frozenset({"article_id", "source", "first_seen_at"}))
     search = [{"id": a.id, "search_text": segment(" ".join(x for x in (a.title, a.summary, a.text) if x))} for a in items]
-    _upsert(db, "articles_search", search)
-    return len(new_rows), len(upd_rows)
+    _write(db, "articles_search", search)
+    return len(rows) - updated, updated
 
 
 def _author_row(p: Post, now: str) -> dict | None:
@@ -110,38 +114,28 @@ def store_posts(db: sqlite_utils.Database, items: list[Post], run_id: str, now: 
         latest[p.id] = p
     items = list(latest.values())
     old = _existing(db, "posts", [p.id for p in items])
-    new_rows, upd_rows, tags, authors = [], [], [], {}
+    rows, tags, authors = [], [], {}
     for p in items:
         p.last_seen_at, p.last_run_id = now, run_id
         author = _author_row(p, now)
         row = row_for("posts", p)
         row["day"] = (p.created_at or "")[:10] or None
         row["author_ref"] = author["id"] if author else None
+        row["first_seen_at"], row["run_id"] = now, run_id  # kept on conflict: see FIRST_SIGHTING
         if author:
             authors[author["id"]] = author
-        if p.id in old:
-            upd_rows.append({k: v for k, v in row.items() if k not in KEEP_ON_UPDATE or k == "id"})
-        else:
-            row.update(first_seen_at=now, run_id=run_id)
-            new_rows.append(row)
+        rows.append(row)
         tags += [{"post_id": p.id, "tag": t.casefold(), "tag_display": t} for t in p.hashtags]
-    if authors:
-        known = _existing(db, "authors", list(authors), "id, first_seen_at")
-        for aid, a in authors.items():
-            if aid in known:
-                a["first_seen_at"] = known[aid][1]
-        _upsert(db, "authors", list(authors.values()))
-    _upsert(db, "posts", new_rows)
-    _upsert(db, "posts", upd_rows)
-    if upd_rows:
-        marks = ",".join("?" * len(upd_rows))
-        db.execute(f"DELETE FROM post_hashtags WHERE post_id IN ({marks})", [r["id"] for r in upd_rows])
-    if tags:
-        db.table("post_hashtags").insert_all(tags, pk=("post_id", "tag"), ignore=True)
-    db.table("observations").upsert_all(obs, pk=("post_id", "observed_at"))
+    _write(db, "authors", list(authors.values()), frozenset({"first_seen_at"}))
+    _write(db, "posts", rows, FIRST_SIGHTING)
+    if old:
+        marks = ",".join("?" * len(old))
+        db.execute(f"DELETE FROM post_hashtags WHERE post_id IN ({marks})", list(old))
+    _write(db, "post_hashtags", tags, frozenset({"tag_display"}))
+    _write(db, "observations", obs)
     search = [{"id": p.id, "search_text": segment(" ".join(x for x in (p.title, p.text, " ".join(p.hashtags)) if x))} for p in items]
-    _upsert(db, "posts_search", search)
-    return len(new_rows), len(upd_rows)
+    _write(db, "posts_search", search)
+    return len(rows) - len(old), len(old)
 
 
 def store_batch(db: sqlite_utils.Database, items: Iterable[Any], run_id: str, now: str | None = None) -> tuple[int, int]:
@@ -152,6 +146,35 @@ def store_batch(db: sqlite_utils.Database, items: Iterable[Any], run_id: str, no
         n1, u1 = store_articles(db, [i for i in items if isinstance(i, Article)], run_id, now)
         n2, u2 = store_posts(db, [i for i in items if isinstance(i, Post)], run_id, now)
     return n1 + n2, u1 + u2
+
+
+def record_sightings(db_path: str, sightings: list[tuple[str, str, dict]], run_id: str) -> int:
+    """Stored articles seen again without being fetched (known URLs): bump last_seen_at and
+    last_run_id, add the discovery method to `sources` and the source's own fields (e.g. GDELT's
+    seendate) to `extra` where they are missing. Returns the number of articles touched."""
+    now = utc_now_iso()
+    db = open_db(db_path)
+    try:
+        by_article: dict[int, list[tuple[str, dict]]] = {}
+        for url, source, extra in sightings:
+            row = db.execute("SELECT article_id FROM article_urls WHERE url = ?", [url]).fetchone()
+            if row:
+                by_article.setdefault(row[0], []).append((source, extra))
+        with db.atomic():
+            for article_id, seen in by_article.items():
+                found = db.execute("SELECT sources, extra FROM articles WHERE id = ?", [article_id]).fetchone()
+                if not found:
+                    continue
+                sources, extra = json.loads(found[0] or "[]"), json.loads(found[1] or "{}")
+                for source, more in seen:
+                    if source not in sources:
+                        sources.append(source)
+                    extra = {**more, **extra}
+                db.execute("UPDATE articles SET last_seen_at = ?, last_run_id = ?, sources = ?, extra = ? WHERE id = ?",
+                           [now, run_id, _json(sources), _json(extra), article_id])
+        return len(by_article)
+    finally:
+        db.close()
 
 
 class StorePipeline:

@@ -34,6 +34,7 @@ API_HANDLERS: dict[str, str] = {
     "bluesky": "crawler.demo.bluesky",
     "reddit": "crawler.demo.reddit",
     "hackernews": "crawler.demo.hackernews",
+    "gdelt": "crawler.demo.gdelt",
 }
 STATIC_TYPES = {
     ".xml": "application/xml; charset=utf-8",

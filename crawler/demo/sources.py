@@ -24,6 +24,20 @@ def demo_args(base: str) -> dict[str, dict[str, str]]:
             "instances": ",".join([f"{masto}/social.demo", f"{masto}/mstdn.demo", f"{masto}/broken.demo"]),
             "hashtags": "TikTokRefugee,RedNote,TikTokBan,小红书",
         },
+        "sitemaps": {
+            "sites": f"{base}/sitemaps/meridian-wire",  # robots.txt -> index -> news, gzip, nested, broken
+            "sitemaps": f"{base}/sitemaps/harbor-ledger/news.xml",  # a news sitemap under the prefix n:
+            "max_depth": "2",
+        },
+        "gdelt": {
+            "api_url": f"{base}/gdelt/api/v2/doc/doc",
+            "start": "2025-01-10", "end": "2025-01-20",
+            "max_records": "2",  # the emulator's cap (datasets/demo/gdelt/config.json): windows get split
+        },
+        "urls": {"list_url": f"{base}/urls/list.txt,{base}/urls/list.csv"},
+        "bluesky": {"api_url": f"{base}/bluesky", "auth_url": f"{base}/bluesky"},
+        "reddit": {"api_url": f"{base}/reddit"},
+        "hackernews": {"api_url": f"{base}/hackernews"},
         "zeeschuimer": {"path": "datasets/demo/zeeschuimer"},
         "rednote": {"urls": "datasets/demo/rednote/note-urls.txt", "base_url": f"{base}/rednote"},
     }

@@ -55,6 +55,8 @@ class ArticleSpider(ObservatorySpider):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.requested: set[str] = set()
+        self._known_urls: set[str] | None = None
+        self.sightings: list[tuple[str, str, dict]] = []  # (url, source, extra) of stored articles seen again
 
     def request_article(self, url: str, source: str, source_url: str | None, hint: Hint | None = None):
         """A Request for the article, or None if this run already asked for the same page."""
@@ -63,10 +65,36 @@ class ArticleSpider(ObservatorySpider):
             self.count(f"observatory/{self.name}/duplicate_links")
             return None
         self.requested.add(link)
+        if not self.refetching() and link in self.known_urls():  # stored by an earlier run: not fetched again
+            self.count(f"observatory/{self.name}/known_skipped")
+            self.sightings.append((link, source, dict(hint.extra) if hint else {}))  # still a sighting
+            return None
         return scrapy.Request(
             link, callback=self.parse_article, errback=self.errback,
             cb_kwargs={"source": source, "source_url": source_url, "hint": hint},
+            meta={"conditional_parent": source_url} if source_url else None,
         )
+
+    def closed(self, reason):
+        """After a clean finish, record the sightings of stored articles that were not fetched."""
+        if reason == "finished" and self.sightings:
+            from crawler.extensions import run_id_for
+            from pipelines.store import record_sightings
+
+            touched = record_sightings(self.settings.get("OBSERVATORY_DB"), self.sightings, run_id_for(self.crawler))
+            self.count(f"observatory/{self.name}/known_seen_again", touched)
+
+    def refetching(self) -> bool:
+        """`-a refetch=1`: fetch pages already stored (and send no feed validators)."""
+        return str(getattr(self, "refetch", "") or "").lower() in ("1", "true", "yes")
+
+    def known_urls(self) -> set[str]:
+        """Every URL in `article_urls` (loaded once per run, on first use) plus taken-down URLs."""
+        if self._known_urls is None:
+            from crawler.forget import known_article_urls
+
+            self._known_urls = known_article_urls(self.settings.get("OBSERVATORY_DB"))
+        return self._known_urls
 
     def parse_article(self, response, source: str, source_url: str | None, hint: Hint | None):
         ctype = response.headers.get("Content-Type", b"").decode("latin-1") or None

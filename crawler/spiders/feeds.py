@@ -27,7 +27,7 @@ class FeedsSpider(ArticleSpider):
             self.logger.error("no feeds configured (topic [sources.feeds] urls, FEEDS_URLS or -a feeds=)")
             return
         for url in feeds:
-            yield scrapy.Request(url, callback=self.parse_feed, errback=self.errback)
+            yield scrapy.Request(url, callback=self.parse_feed, errback=self.errback, meta={"conditional": True})
 
     def parse_feed(self, response):
         ctype = response.headers.get("Content-Type", b"").decode("latin-1") or None

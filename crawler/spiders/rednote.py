@@ -2,13 +2,18 @@
 
     scrapy crawl rednote -a urls=notes.txt                      # one URL per line, # comments
     scrapy crawl rednote -a urls=https://www.xiaohongshu.com/explore/<id>?xsec_token=...,...
-    scrapy crawl rednote -s REDNOTE_NOTE_URLS=URL,URL [-a base_url=http://127.0.0.1:8765/rednote]
+    scrapy crawl rednote -s REDNOTE_NOTE_URLS=URL,URL [-a base_url=http://127.0.0.1:8765/rednote] [-a refetch=1]
 
 Note URLs come from ``-a urls=`` (a file or a comma-separated list) and the REDNOTE_NOTE_URLS
 setting, else the topic file's [sources.rednote] urls. Each note is fetched once per run from
 ``-a base_url=`` or REDNOTE_BASE_URL (default ``https://www.xiaohongshu.com``; the demo and the
 tests point it at the demo server's ``/rednote``) as ``<base>/explore/<id>``, keeping ``xsec_token``/``xsec_source``
 (the site wants the token to open a note; it is not part of the note's identity).
+
+A note already stored (``posts`` with platform ``xiaohongshu`` and the note id as platform_id) is
+not fetched again: ``observatory/rednote/known_skipped``. ``-a refetch=1`` fetches every note (to
+refresh its counts or apply a parser fix). A page that held no note stored nothing, so it is asked
+for again by the next run.
 
 RedNote rate-limits hard: this spider asks for one request at a time per host and a longer delay
 than the project default (``-s`` values still win). robots.txt is obeyed like everywhere else.
@@ -26,9 +31,11 @@ import scrapy
 from crawler.parsers import ParseError
 from crawler.parsers.rednote import note_id_from_url, note_id_in_path, parse_note_page
 from crawler.spiders.base import ObservatorySpider, parse_list
+from pipelines.schema import open_db
 
 DEFAULT_BASE_URL = "https://www.xiaohongshu.com"
 KEEP_PARAMS = ("xsec_token", "xsec_source")
+PLATFORM = "xiaohongshu"  # posts.platform of the notes crawler/parsers/rednote.py yields
 
 
 def read_note_urls(value: str | list[str] | None) -> tuple[list[str], str | None]:
@@ -55,6 +62,17 @@ def note_request_url(base: str, url: str) -> tuple[str, str] | None:
     return note_id, target + ("?" + "&".join(query) if query else "")
 
 
+def stored_note_ids(db_path: str | None) -> set[str]:
+    """The note ids already in `posts` (platform xiaohongshu)."""
+    if not db_path or not Path(db_path).exists():
+        return set()
+    db = open_db(db_path)
+    try:
+        return {r[0] for r in db.execute("SELECT platform_id FROM posts WHERE platform = ?", [PLATFORM])}
+    finally:
+        db.close()
+
+
 class RednoteSpider(ObservatorySpider):
     name = "rednote"
     custom_settings = {  # spider priority: a `-s` on the command line still overrides these
@@ -75,6 +93,8 @@ class RednoteSpider(ObservatorySpider):
                 "no RedNote note URLs configured (-a urls=FILE_OR_LIST, REDNOTE_NOTE_URLS or topic [sources.rednote] urls)"
             )
             return
+        refetch = str(getattr(self, "refetch", "") or "").lower() in ("1", "true", "yes")
+        known = set() if refetch else stored_note_ids(self.settings.get("OBSERVATORY_DB"))
         seen: set[str] = set()
         for url in urls:
             target = note_request_url(base, url)
@@ -87,6 +107,9 @@ class RednoteSpider(ObservatorySpider):
                 self.count(f"observatory/{self.name}/duplicate_url")
                 continue
             seen.add(note_id)
+            if note_id in known:  # stored by an earlier run: not fetched again
+                self.count(f"observatory/{self.name}/known_skipped")
+                continue
             yield scrapy.Request(
                 request_url,
                 callback=self.parse_note,

@@ -1,0 +1,158 @@
+"""Hacker News through Algolia: ``/api/v1/search`` and ``/api/v1/search_by_date`` pages.
+
+Stories and comments arrive as hits; comment hits have ``title``/``url`` null and carry
+``story_id``, ``story_title``, ``parent_id``. ``story_text``/``comment_text`` are HTML with entities
+and unclosed ``<p>``. ``_highlightResult`` repeats the text with ``<em>`` marks and is never stored.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from typing import Any
+
+import lxml.html
+from lxml import etree
+
+from crawler.items import Post
+from crawler.parsers import Page, ParseError
+from crawler.parsers.bluesky import load_json, utc_iso
+
+PLATFORM = "hackernews"
+ITEM_URL = "https://news.ycombinator.com/item?id={id}"
+BLOCKS = ("p", "div", "pre", "blockquote", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6")
+DROPPED_KEYS = ("_highlightResult", "_snippetResult", "_rankingInfo")
+_SPACES = re.compile(r"[ \t\r\f\v\u00a0]+")
+_PARAGRAPHS = re.compile(r"\n[ \t\u00a0]*\n\s*")
+
+
+def html_to_text(html: str | None) -> str | None:
+    """HTML fragment -> plain text: entities decoded, paragraphs separated by a blank line.
+
+    Tolerates unclosed ``<p>`` (HN's own markup), ``<br>`` line breaks and ``<pre>`` blocks.
+    """
+    if not isinstance(html, str) or not html.strip():
+        return None
+    try:
+        root = lxml.html.fragment_fromstring(html, create_parent="div")
+    except (etree.ParserError, ValueError):
+        return None
+    for el in root.iter(etree.Element):
+        _flatten_newlines(el)
+        if el is root:
+            continue
+        if el.tag == "br":
+            el.tail = "\n" + (el.tail or "")
+        elif el.tag in BLOCKS:
+            el.text = "\n\n" + (el.text or "")
+            el.tail = "\n\n" + (el.tail or "")
+    paragraphs = []
+    for chunk in _PARAGRAPHS.split(root.text_content()):
+        lines = [_SPACES.sub(" ", line).strip() for line in chunk.split("\n")]
+        text = "\n".join(line for line in lines if line)
+        if text:
+            paragraphs.append(text)
+    return "\n\n".join(paragraphs) or None
+
+
+def _in_pre(el: Any) -> bool:
+    return el is not None and (el.tag == "pre" or any(a.tag == "pre" for a in el.iterancestors()))
+
+
+def _flatten_newlines(el: Any) -> None:
+    """Source newlines are plain spaces in HTML, except inside <pre>."""
+    if el.text and not _in_pre(el):
+        el.text = el.text.replace("\n", " ")
+    if el.tail and not _in_pre(el.getparent()):
+        el.tail = el.tail.replace("\n", " ")
+
+
+def html_links(html: str | None) -> list[str]:
+    """The absolute http(s) hrefs of an HTML fragment, in order, without repeats."""
+    if not isinstance(html, str) or "href" not in html:
+        return []
+    try:
+        root = lxml.html.fragment_fromstring(html, create_parent="div")
+    except (etree.ParserError, ValueError):
+        return []
+    hrefs = (a.get("href", "").strip() for a in root.iter("a"))
+    return list(dict.fromkeys(h for h in hrefs if h.startswith(("http://", "https://"))))
+
+
+def epoch_iso(value: Any) -> str | None:
+    """Epoch seconds (int, float or numeric string) -> 'YYYY-MM-DDTHH:MM:SSZ'."""
+    if isinstance(value, bool) or value in (None, ""):
+        return None
+    try:
+        return datetime.fromtimestamp(float(value), UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    except (TypeError, ValueError, OverflowError, OSError):
+        return None
+
+
+def _int(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
+
+
+def _id(value: Any) -> str | None:
+    return str(value) if isinstance(value, int | str) and not isinstance(value, bool) and str(value) else None
+
+
+def hit_kind(hit: dict[str, Any]) -> str:
+    """'comment' for comment hits, else 'story' (stories, Ask/Show HN, polls, jobs)."""
+    tags = hit.get("_tags") if isinstance(hit.get("_tags"), list) else []
+    if "comment" in tags or (not tags and hit.get("comment_text") and not hit.get("title")):
+        return "comment"
+    return "story"
+
+
+def parse_hit(hit: dict[str, Any], query: str | None = None) -> Post:
+    """One Algolia hit (``objectID`` present: the caller checks) -> Post."""
+    kind = hit_kind(hit)
+    html = hit.get("comment_text") if kind == "comment" else hit.get("story_text")
+    html = html or hit.get("text")  # very old layouts and /items use 'text'
+    links = [hit["url"]] if isinstance(hit.get("url"), str) and hit["url"] else []
+    links += [u for u in html_links(html) if u not in links]
+    created_raw = hit.get("created_at_i", hit.get("created_at"))
+    created = epoch_iso(hit["created_at_i"]) if "created_at_i" in hit else utc_iso(hit.get("created_at"))
+    story_id = _id(hit.get("story_id"))
+    return Post(
+        platform=PLATFORM,
+        platform_id=str(hit["objectID"]),
+        url=ITEM_URL.format(id=hit["objectID"]),
+        kind=kind,
+        title=hit.get("title") or None,
+        text=html_to_text(html),
+        created_at=created,
+        created_at_raw=None if created_raw is None else str(created_raw),
+        author=hit.get("author") or None,
+        links=links,
+        like_count=_int(hit.get("points")),
+        reply_count=_int(hit.get("num_comments")),
+        reply_to=_id(hit.get("parent_id")) if kind == "comment" else None,
+        thread_root=story_id if kind == "comment" else None,
+        source_query=query,
+        raw={k: v for k, v in hit.items() if k not in DROPPED_KEYS},
+    )
+
+
+def parse_search(data: Any, query: str | None = None) -> Page:
+    """One Algolia response -> Page(items, next='<page+1>' or None, extra={'max_created_at_i'})."""
+    data = load_json(data)
+    if not isinstance(data, dict) or not isinstance(data.get("hits"), list):
+        raise ParseError("algolia: expected an object with a 'hits' list")
+    page = Page()
+    newest: int | None = None
+    for n, hit in enumerate(data["hits"]):
+        if not isinstance(hit, dict) or _id(hit.get("objectID")) is None:
+            page.skipped.append(f"hackernews hit #{n}: no objectID")
+            continue
+        page.items.append(parse_hit(hit, query))
+        stamp = _int(hit.get("created_at_i"))
+        if stamp is not None and (newest is None or stamp > newest):
+            newest = stamp
+    number, pages = _int(data.get("page")), _int(data.get("nbPages"))
+    if number is not None and pages is not None and number + 1 < pages and data["hits"]:
+        page.next = str(number + 1)
+    page.extra["max_created_at_i"] = newest
+    page.extra["nb_hits"] = _int(data.get("nbHits"))
+    return page
