@@ -23,6 +23,8 @@ OBSERVATORY_DB = os.environ.get("OBSERVATORY_DB", str(PROJECT_ROOT / "datasets" 
 STORE_BATCH_SIZE = 200
 # Drop documents published before the topic's `since` day (and count them).
 RELEVANCE_ENFORCE_WINDOW = True
+# Near-duplicate clustering of stored documents when a spider closes (pipelines/clusters.py).
+NEARDUP_ENABLED = True
 # Keep items that match no topic term (for debugging a topic file); off in production.
 RELEVANCE_KEEP_ALL = False
 

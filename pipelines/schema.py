@@ -20,7 +20,7 @@ TABLES: dict[str, tuple[dict[str, type], str | tuple[str, ...]]] = {
             "source": str, "sources": str, "source_url": str, "extra": str,
             "matched_terms": str, "matched_in": str, "content_hash": str,
             "first_seen_at": str, "last_seen_at": str, "run_id": str, "last_run_id": str,
-            "warc_record_id": str,
+            "warc_record_id": str, "cluster_id": int, "is_canonical": int,
         },
         "id",
     ),
@@ -35,7 +35,7 @@ TABLES: dict[str, tuple[dict[str, type], str | tuple[str, ...]]] = {
             "reply_to": str, "thread_root": str, "quote_of": str, "reposted_by": str,
             "source_query": str, "matched_terms": str, "matched_in": str, "content_hash": str,
             "raw": str, "first_seen_at": str, "last_seen_at": str, "run_id": str,
-            "last_run_id": str, "warc_record_id": str,
+            "last_run_id": str, "warc_record_id": str, "cluster_id": int, "is_canonical": int,
         },
         "id",
     ),
@@ -100,8 +100,9 @@ FOREIGN_KEYS = {
 }
 
 INDEXES = {
-    "articles": [["published_at"], ["day"], ["outlet"], ["content_hash"], ["canonical_url"], ["run_id"]],
-    "posts": [["platform", "platform_id"], ["created_at"], ["day"], ["author_ref"], ["content_hash"], ["run_id"]],
+    "articles": [["published_at"], ["day"], ["outlet"], ["content_hash"], ["canonical_url"], ["run_id"], ["cluster_id"]],
+    "posts": [["platform", "platform_id"], ["created_at"], ["day"], ["author_ref"], ["content_hash"], ["run_id"],
+              ["cluster_id"]],
     "post_hashtags": [["tag"]],
     "observations": [["run_id"]],
     "runs": [["spider", "started_at"]],
@@ -109,6 +110,32 @@ INDEXES = {
 UNIQUE_INDEXES = {"posts": [["platform", "platform_id"]], "authors": [["platform", "author_id"]]}
 
 SEARCH_TABLES = {"articles": "articles_search", "posts": "posts_search"}
+
+# Near-duplicate clusters with two or more members (pipelines/clusters.py assigns cluster_id).
+# canonical_id: the earliest-published member (first seen on ties); outlets: distinct outlets
+# (articles) or platform:author (posts) that ran it.
+VIEWS = {
+    "clusters": """
+WITH members AS (
+  SELECT cluster_id, id, 'article' AS kind, outlet AS venue, published_at AS published, title AS label
+  FROM articles WHERE cluster_id IS NOT NULL
+  UNION ALL
+  SELECT cluster_id, id, 'post', platform || ':' || coalesce(author, '?'), created_at,
+         coalesce(title, substr(text, 1, 120))
+  FROM posts WHERE cluster_id IS NOT NULL
+),
+ranked AS (
+  SELECT *, row_number() OVER (PARTITION BY cluster_id
+                               ORDER BY published IS NULL, published, id <> cluster_id) AS rank
+  FROM members
+)
+SELECT cluster_id, count(*) AS size, count(DISTINCT venue) AS outlets, min(published) AS first_published,
+  max(CASE WHEN rank = 1 THEN id END) AS canonical_id, max(CASE WHEN rank = 1 THEN label END) AS title,
+  group_concat(DISTINCT venue) AS outlet_list,
+  sum(kind = 'article') AS articles, sum(kind = 'post') AS posts
+FROM ranked GROUP BY cluster_id HAVING count(*) > 1
+""",
+}
 JSON_COLUMNS = {
     "articles": ["authors", "sources", "extra", "matched_terms", "matched_in"],
     "posts": ["hashtags", "mentions", "links", "reposted_by", "matched_terms", "matched_in", "raw"],
@@ -160,6 +187,9 @@ def ensure_schema(db: sqlite_utils.Database) -> None:
             for cols in groups:
                 db.table(name).create_index(cols, unique=True, if_not_exists=True,
                                             index_name=f"uniq_{name}_{'_'.join(cols)}")
+    for name, sql in VIEWS.items():
+        if name not in db.view_names():
+            db.create_view(name, sql.strip(), ignore=True)
     for shadow in SEARCH_TABLES.values():
         if not db.table(f"{shadow}_fts").exists():
             db.table(shadow).enable_fts(["search_text"], tokenize="porter", create_triggers=True, replace=True)

@@ -22,6 +22,7 @@ from crawler.segment import initialise as init_segmenter
 from crawler.segment import segment
 from crawler.textnorm import stable_id, utc_now_iso
 from crawler.topic import topic_from_settings
+from pipelines.clusters import assign_clusters
 from pipelines.schema import JSON_COLUMNS, TABLES, open_db, upsert_sql
 
 logger = logging.getLogger(__name__)
@@ -62,7 +63,8 @@ def _write(db: sqlite_utils.Database, table: str, rows: list[dict], keep: frozen
         db.conn.executemany(_sql(table, keep), rows)
 
 
-FIRST_SIGHTING = frozenset({"first_seen_at", "run_id", "source"})
+# kept when a stored document is seen again (cluster labels are assigned once, by pipelines/clusters.py)
+FIRST_SIGHTING = frozenset({"first_seen_at", "run_id", "source", "cluster_id", "is_canonical"})
 
 
 def store_articles(db: sqlite_utils.Database, items: list[Article], run_id: str, now: str) -> tuple[int, int]:
@@ -185,6 +187,7 @@ class StorePipeline:
         self.batch_size = crawler.settings.getint("STORE_BATCH_SIZE", 200)
         self.buffer: list[Any] = []
         self.db: sqlite_utils.Database | None = None
+        self.cluster = crawler.settings.getbool("NEARDUP_ENABLED", True)
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -221,6 +224,8 @@ class StorePipeline:
     def close_spider(self):
         try:
             self.flush()
+            if self.cluster:
+                self.stats.set_value("observatory/clusters/assigned", assign_clusters(self.db))
         finally:
             if self.db is not None:
                 self.db.close()
