@@ -67,8 +67,22 @@ def configured(spider: str, args: dict[str, str]) -> int:
 
 def runall(db: Path, port: int) -> int:
     # the same demo port both times: the URLs (and so the article ids) must not change between runs
-    return subprocess.call([sys.executable, "-m", "crawler.runall", "--demo", "--demo-port", str(port),
-                            "--db", str(db), "-s", "LOG_LEVEL=CRITICAL"], cwd=ROOT, stdout=subprocess.DEVNULL)
+    return subprocess.call(
+        [
+            sys.executable,
+            "-m",
+            "crawler.runall",
+            "--demo",
+            "--demo-port",
+            str(port),
+            "--db",
+            str(db),
+            "-s",
+            "LOG_LEVEL=CRITICAL",
+        ],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+    )
 
 
 def main() -> None:
@@ -96,8 +110,10 @@ def main() -> None:
             print(f"{a['spider']:<12}{a['requests'] or 0:>8}{b['requests'] or 0:>8}{f:>7}  {b['status']}")
         print(f"{'total':<12}{r1:>8}{r2:>8}{floor:>7}")
         print(f"ratio re-run / first run:          {r2 / max(r1, 1):.1%} (target <= 5%)")
-        print(f"ratio without the floor ({floor} req): {max(r2 - floor, 0) / max(r1 - floor, 1):.1%} "
-              f"({r2 - floor} of {r1 - floor} avoidable requests made again)")
+        print(
+            f"ratio without the floor ({floor} req): {max(r2 - floor, 0) / max(r1 - floor, 1):.1%} "
+            f"({r2 - floor} of {r1 - floor} avoidable requests made again)"
+        )
         print(f"rows added by the re-run: {sum(after.values()) - sum(before.values())} {after}")
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import logging
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from scrapy import signals
 
@@ -26,7 +26,7 @@ def run_id_for(crawler) -> str:
     rid = getattr(crawler, "_observatory_run_id", None)
     if rid is None:
         name = crawler.spidercls.name if crawler.spidercls else "crawl"
-        rid = f"{name}-{datetime.now(timezone.utc):%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:6]}"
+        rid = f"{name}-{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:6]}"
         crawler._observatory_run_id = rid
         crawler.stats.set_value("observatory/run_id", rid)
     return rid
@@ -34,7 +34,7 @@ def run_id_for(crawler) -> str:
 
 def _plain(value):
     if isinstance(value, datetime):
-        return value.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     return value
 
 
@@ -107,7 +107,7 @@ class RunRecorder:
 
     def spider_closed(self, spider, reason):
         stats = self.crawler.stats.get_stats()
-        stats.setdefault("finish_time", datetime.now(timezone.utc))
+        stats.setdefault("finish_time", datetime.now(UTC))
         summary = run_summary(stats)
         status = "ok" if reason == "finished" else "interrupted"
         problems = self.health_problems(spider, stats) if status == "ok" else []

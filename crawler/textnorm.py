@@ -9,7 +9,7 @@ import hashlib
 import html
 import re
 import unicodedata
-from datetime import datetime, timezone
+from datetime import UTC, datetime, timezone
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import py3langid
@@ -19,10 +19,10 @@ from w3lib.url import safe_url_string
 
 
 def utc_now_iso() -> str:
-    return datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def to_utc_iso(value: object, assume_tz: timezone | None = timezone.utc) -> str | None:
+def to_utc_iso(value: object, assume_tz: timezone | None = UTC) -> str | None:
     """Any time the sources send -> 'YYYY-MM-DDTHH:MM:SSZ' (UTC), or None if unparseable.
 
     Accepts datetimes, epoch seconds or milliseconds (int/float/str > 1e11 = ms), ISO 8601 with
@@ -38,7 +38,7 @@ def to_utc_iso(value: object, assume_tz: timezone | None = timezone.utc) -> str 
         num = float(value)
         if num > 1e11:
             num /= 1000.0
-        dt = datetime.fromtimestamp(num, tz=timezone.utc)
+        dt = datetime.fromtimestamp(num, tz=UTC)
     elif isinstance(value, str):
         dt = _parse_time_string(value.strip())
     if dt is None:
@@ -47,7 +47,7 @@ def to_utc_iso(value: object, assume_tz: timezone | None = timezone.utc) -> str 
         if assume_tz is None:
             return None
         dt = dt.replace(tzinfo=assume_tz)
-    return dt.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return dt.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 _FRACTION = re.compile(r"(\.\d+)")
@@ -61,7 +61,7 @@ def _parse_time_string(s: str) -> datetime | None:
     except ValueError:
         pass
     if re.fullmatch(r"\d{8}T\d{6}Z", s):  # GDELT seendate
-        return datetime.strptime(s, "%Y%m%dT%H%M%SZ").replace(tzinfo=timezone.utc)
+        return datetime.strptime(s, "%Y%m%dT%H%M%SZ").replace(tzinfo=UTC)
     try:
         from email.utils import parsedate_to_datetime
 
@@ -185,6 +185,7 @@ def url_key(url: str) -> str:
 LANGS = ["en", "zh", "ja", "ko", "es", "fr", "de", "pt", "ru", "it"]
 py3langid.set_languages(LANGS)
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
+_LETTER = re.compile(r"[^\W\d_]")
 _KANA = re.compile(r"[\u3040-\u30ff]")
 
 
@@ -202,11 +203,11 @@ def detect_lang(text: str | None, declared: str | None = None) -> str | None:
     """The declared language when it agrees with the script; otherwise py3langid (restricted
     to LANGS, which STACK.md measured as reliable on short posts)."""
     declared = normalise_lang(declared)
-    sample = (text or "")[:200]  # enough for the identifier; its cost grows with the length
-    letters = sum(ch.isalpha() for ch in sample)
+    sample = (text or "")[:120]  # enough for the identifier; its cost grows with the length
+    letters = len(_LETTER.findall(sample))
     if letters < 3:
         return declared
-    cjk = len(_CJK.findall(sample))
+    cjk = len(_CJK.findall(sample)) if _CJK.search(sample) else 0
     if declared in ("zh", "ja") and cjk / letters > 0.2:
         return "ja" if _KANA.search(sample) else "zh"  # platforms often label Chinese as ja
     if declared and declared not in ("zh", "ja", "ko") and cjk / letters < 0.05 and letters >= 20:

@@ -58,18 +58,18 @@ def _term_regex(term: str, bounded: bool = True) -> re.Pattern[str]:
     return re.compile(head + body + tail)
 
 
+_CUTS = re.compile(
+    r"(?<=[a-z])(?=[A-Z])"  # tikTok
+    r"|(?<=[A-Z])(?=[A-Z][a-z])"  # USTikTok -> US|Tik
+    r"|(?<=[^\W\d_])(?=[\W\d_])|(?<=[\W\d_])(?=[^\W\d_])"  # letters <-> digits, _ , -
+    rf"|(?<=[{CJK}])(?=[^{CJK}])|(?<=[^{CJK}])(?=[{CJK}])"  # CJK <-> other letters
+    r"|(?<=[_-])"
+)
+
+
 def _tag_boundaries(tag: str) -> set[int]:
     """Positions in a tag where a word may start or end: CamelCase, digits, CJK, _ and -."""
-    cuts = {0, len(tag)}
-    for i in range(1, len(tag)):
-        a, b = tag[i - 1], tag[i]
-        if (a.islower() and b.isupper()) or (a.isalpha() != b.isalpha()) or a in "_-":
-            cuts.add(i)
-        elif bool(_CJK_RE.match(a)) != bool(_CJK_RE.match(b)):
-            cuts.add(i)
-        elif b.isupper() and i + 1 < len(tag) and tag[i + 1].islower() and a.isupper():
-            cuts.add(i)  # "USTikTok" -> US|Tik...
-    return cuts
+    return {0, len(tag), *(m.start() for m in _CUTS.finditer(tag))}
 
 
 @dataclass(frozen=True)
@@ -182,7 +182,7 @@ class Topic:
             folded_tags = [t.casefold() for t in tags]
             cuts: dict[int, set[int]] = {}
             for term in self._candidates("\n".join(folded_tags)):
-                for i, (tag, folded) in enumerate(zip(tags, folded_tags)):
+                for i, (tag, folded) in enumerate(zip(tags, folded_tags, strict=True)):
                     if term.maybe_in(folded) and term.in_tag(tag, folded, cuts.get(i) or cuts.setdefault(i, _tag_boundaries(tag))):
                         found.setdefault(term.label, set()).add("tags")
                         break

@@ -101,8 +101,7 @@ FOREIGN_KEYS = {
 
 INDEXES = {
     "articles": [["published_at"], ["day"], ["outlet"], ["content_hash"], ["canonical_url"], ["run_id"], ["cluster_id"]],
-    "posts": [["platform", "platform_id"], ["created_at"], ["day"], ["author_ref"], ["content_hash"], ["run_id"],
-              ["cluster_id"]],
+    "posts": [["created_at"], ["day"], ["author_ref"], ["content_hash"], ["run_id"], ["cluster_id"]],
     "post_hashtags": [["tag"]],
     "observations": [["run_id"]],
     "runs": [["spider", "started_at"]],

@@ -12,7 +12,8 @@ import functools
 import json
 import logging
 import sqlite3
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 import sqlite_utils
 

@@ -28,7 +28,7 @@ def test_plain_rerun_fetches_nothing_known(tmp_path, demo_base):
     after = rows(db, "select id, last_seen_at from articles order by id")
     assert [a["id"] for a in after] == [a["id"] for a in arts]  # nothing re-stored
     # articles listed again by a feed that was read are sightings: last_seen_at moves, nothing else
-    moved = sum(new["last_seen_at"] > old["last_seen_at"] for new, old in zip(after, arts))
+    moved = sum(new["last_seen_at"] > old["last_seen_at"] for new, old in zip(after, arts, strict=True))
     assert moved == stats["observatory/feeds/known_seen_again"] == len(arts) - 2
     # no stored article was requested again
     assert stats["downloader/request_count"] < run_stats(db, "feeds", 0)["downloader/request_count"]

@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from tests.conftest import datasette_get, demo_crawl, run_stats, rows
+from tests.conftest import datasette_get, demo_crawl, rows, run_stats
 
 
 @pytest.fixture(scope="module")
@@ -104,10 +104,10 @@ def test_second_run_adds_nothing_and_updates_last_seen(crawled):
     posts = rows(db, "select id, first_seen_at, last_seen_at from posts order by id")
     assert [a["id"] for a in arts] == [a["id"] for a in snap["articles"]]
     assert [p["id"] for p in posts] == [p["id"] for p in snap["posts"]]
-    for old, new in zip(snap["articles"] + snap["posts"], arts + posts):
+    for old, new in zip(snap["articles"] + snap["posts"], arts + posts, strict=True):
         assert new["first_seen_at"] == old["first_seen_at"]
         assert new["last_seen_at"] > old["last_seen_at"]
-    assert all(a["run_id"] == o["run_id"] for a, o in zip(arts, snap["articles"]))
+    assert all(a["run_id"] == o["run_id"] for a, o in zip(arts, snap["articles"], strict=True))
     feeds2 = run_stats(db, "feeds", 1)
     assert feeds2.get("observatory/store/new", 0) == 0
     assert feeds2["observatory/store/updated"] == len(arts)

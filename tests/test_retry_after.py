@@ -1,6 +1,6 @@
 """429 + Retry-After: the request waits the server's time, is retried, and nothing is lost."""
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 from crawler.demo.server import start
 from crawler.middlewares import retry_after_seconds
@@ -8,7 +8,7 @@ from tests.conftest import demo_crawl, rows, run_stats
 
 
 def test_retry_after_values():
-    now = datetime(2025, 1, 14, 12, 0, 0, tzinfo=timezone.utc)
+    now = datetime(2025, 1, 14, 12, 0, 0, tzinfo=UTC)
     assert retry_after_seconds("7") == 7.0
     assert retry_after_seconds("Tue, 14 Jan 2025 12:00:30 GMT", now) == 30.0
     assert retry_after_seconds("Tue, 14 Jan 2025 11:00:00 GMT", now) == 0.0

@@ -74,7 +74,7 @@ def parse_feed(body: bytes, url: str, content_type: str | None = None) -> Page:
         parsed_date = e.get("published_parsed") or e.get("updated_parsed")
         iso = to_utc_iso(raw_date)
         if iso is None and parsed_date:
-            iso = "%04d-%02d-%02dT%02d:%02d:%02dZ" % tuple(parsed_date[:6])
+            iso = "{:04d}-{:02d}-{:02d}T{:02d}:{:02d}:{:02d}Z".format(*parsed_date[:6])
         authors = [a.get("name") for a in e.get("authors", []) if isinstance(a, dict) and a.get("name")]
         page.items.append(
             FeedEntry(

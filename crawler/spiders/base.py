@@ -9,7 +9,6 @@
 
 from __future__ import annotations
 
-import logging
 from datetime import date
 from typing import Any
 

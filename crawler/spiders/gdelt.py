@@ -129,7 +129,9 @@ class GdeltSpider(ArticleSpider):
             # the days from `begin` up to the cursor were walked by earlier runs: start at the cursor
             covered_from = walked[0]
             if walked[1] >= stop:
-                self.logger.info("GDELT %s .. %s was fully walked by earlier runs (-a full=1 walks it again)", first, last)
+                self.logger.info(
+                    "GDELT %s .. %s was fully walked by earlier runs (-a full=1 walks it again)", first, last
+                )
                 self.count("observatory/gdelt/resumed_at_cursor")
                 return
             self.logger.info("resuming GDELT at the cursor %s (-a full=1 walks from %s)", iso(walked[1]), first)
@@ -234,6 +236,8 @@ class GdeltSpider(ArticleSpider):
             covered_to = min(covered_to, *self.holes)
         if covered_to > covered_from:
             write_cursors(
-                self.settings["OBSERVATORY_DB"], self.name,
-                {self.query: f"{iso(covered_from)}/{iso(covered_to)}"}, run_id_for(self.crawler),
+                self.settings["OBSERVATORY_DB"],
+                self.name,
+                {self.query: f"{iso(covered_from)}/{iso(covered_to)}"},
+                run_id_for(self.crawler),
             )

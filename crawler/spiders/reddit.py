@@ -59,10 +59,13 @@ def stored_ids(db_path: str, platform_ids: list[str]) -> set[str]:
         return set()
     db = open_db(db_path)
     try:
-        return {r[0] for r in db.execute(
-            "SELECT platform_id FROM posts WHERE platform = ? AND platform_id IN (SELECT value FROM json_each(?))",
-            [PLATFORM, json.dumps(platform_ids)],
-        )}
+        return {
+            r[0]
+            for r in db.execute(
+                "SELECT platform_id FROM posts WHERE platform = ? AND platform_id IN (SELECT value FROM json_each(?))",
+                [PLATFORM, json.dumps(platform_ids)],
+            )
+        }
     finally:
         db.close()
 
@@ -173,7 +176,11 @@ class RedditSpider(ObservatorySpider):
         for post in result.items:
             if not post.reply_count or post.platform_id in self.threads:
                 continue
-            known = self.stored[post.platform_id] if post.platform_id in self.stored else self.unstored.get(post.platform_id)
+            known = (
+                self.stored[post.platform_id]
+                if post.platform_id in self.stored
+                else self.unstored.get(post.platform_id)
+            )
             if known == post.reply_count:  # fetched by an earlier run, no new comments since
                 self.threads.add(post.platform_id)
                 self.count("observatory/reddit/threads_unchanged")
@@ -200,7 +207,8 @@ class RedditSpider(ObservatorySpider):
     def thread_failed(self, failure):
         """A comment thread that failed transiently is owed: the next run asks for it again."""
         transient = (
-            failure.value.response.status in TRANSIENT_STATUS if failure.check(HttpError)
+            failure.value.response.status in TRANSIENT_STATUS
+            if failure.check(HttpError)
             else not failure.check(IgnoreRequest)  # timeouts, DNS, refused connections; not robots.txt
         )
         if transient:
