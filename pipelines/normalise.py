@@ -66,6 +66,7 @@ def normalise_post(p: Post) -> Post:
     p.edited_at = to_utc_iso(p.edited_at)
     p.observed_at = to_utc_iso(p.observed_at)
     p.hashtags = merge_tags(p.hashtags, extract_hashtags(p.title), extract_hashtags(p.text))
+    p.links = list(dict.fromkeys(canonical_url(u) or u for u in p.links if u))  # joinable with article_urls
     p.lang = detect_lang(" ".join(x for x in (p.title, p.text) if x), p.lang)
     if p.text and len(p.text) >= 20:
         p.content_hash = content_hash(p.text)

@@ -114,6 +114,15 @@ SEARCH_TABLES = {"articles": "articles_search", "posts": "posts_search"}
 # canonical_id: the earliest-published member (first seen on ties); outlets: distinct outlets
 # (articles) or platform:author (posts) that ran it.
 VIEWS = {
+    # A post that links to a stored article (a Reddit link post, a shared story): linked, not merged.
+    "post_article_links": """
+SELECT p.id AS post_id, p.platform, p.url AS post_url, l.value AS link, a.id AS article_id,
+       a.outlet, a.title AS article_title, p.created_at AS posted_at, a.published_at
+FROM posts p
+JOIN json_each(p.links) l
+JOIN article_urls u ON u.url = l.value OR u.url = replace(l.value, 'http://', 'https://')
+JOIN articles a ON a.id = u.article_id
+""",
     "clusters": """
 WITH members AS (
   SELECT cluster_id, id, 'article' AS kind, outlet AS venue, published_at AS published, title AS label

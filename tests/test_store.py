@@ -67,3 +67,20 @@ def test_failed_batch_leaves_nothing_half_written(db):
         store_batch(db, [good, bad], "run-1")
     for table in TABLES:
         assert db[table].count == 0, table
+
+
+def test_link_post_is_linked_to_its_article_not_merged(db, tmp_path):
+    from tests.conftest import datasette_get
+
+    art = article("https://news.example/2025/01/17/court", "The court upheld the law. " * 20)
+    store_batch(db, [art], "run-1")
+    link_post = normalise_post(Post(platform="reddit", platform_id="t3_abc", kind="post", title="Court upholds the TikTok ban law",
+                                    links=["https://news.example/2025/01/17/court/?utm_source=reddit"],
+                                    url="https://www.reddit.com/r/technology/comments/abc/"))
+    store_batch(db, [link_post], "run-1")
+    assert db["articles"].count == 1 and db["posts"].count == 1  # not merged
+    (link,) = db["post_article_links"].rows
+    assert (link["post_id"], link["article_id"]) == (link_post.id, art.id)
+    assert link["link"] == "https://news.example/2025/01/17/court"
+    r = datasette_get(tmp_path / "observatory.db", "/observatory/post_article_links.json?_shape=array")
+    assert [row["article_id"] for row in r.json()] == [art.id]
