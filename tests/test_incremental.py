@@ -83,22 +83,25 @@ def test_gdelt_rerun_walks_only_from_the_cursor(demo_base, tmp_path):
 def test_gdelt_window_cut_short_is_asked_again(demo_base, tmp_path):
     whole = tmp_path / "whole.db"
     assert demo_crawl("gdelt", whole, demo_base).returncode == 0
-    expected = {r["url"] for r in rows(whole, "select url from articles")}
-    assert len(expected) >= 3
+    seen = {r["url"]: json.loads(r["extra"])["seendate"] for r in rows(whole, "select url, extra from articles")}
+    assert len(seen) >= 3
 
     db = tmp_path / "cut.db"
     proc = demo_crawl("gdelt", db, demo_base, args={"max_articles": "1"})
     assert proc.returncode == 0, proc.stderr[-3000:]
-    assert len(rows(db, "select url from articles")) < len(expected)
-    # windows are walked newest first, so the cut-short ones are the oldest: no span from the start
-    # day was fully walked and no cursor is stored (a later hole would only hold the cursor back)
-    assert rows(db, "select value from cursors where source = 'gdelt'") == []
+    stored = {r["url"] for r in rows(db, "select url from articles")}
+    assert len(stored) < len(seen)
+    # responses arrive in any order, so which windows were cut short varies; what must hold is
+    # that a stored cursor never covers an article the cut run did not fetch
+    for (span,) in [(r["value"],) for r in rows(db, "select value from cursors where source = 'gdelt'")]:
+        start, end = span.split("/")
+        missing = [u for u, when in seen.items() if start <= when <= end and u not in stored]
+        assert missing == [], (span, missing)
 
     proc = demo_crawl("gdelt", db, demo_base)
     assert proc.returncode == 0, proc.stderr[-3000:]
-    assert "observatory/gdelt/resumed_at_cursor" not in run_stats(db, "gdelt")
-    assert {r["url"] for r in rows(db, "select url from articles")} == expected
-    assert rows(db, "select value from cursors where source = 'gdelt'")  # now it is
+    assert {r["url"] for r in rows(db, "select url from articles")} == set(seen)  # nothing lost
+    assert rows(db, "select value from cursors where source = 'gdelt'")  # now a span is stored
 
 
 # ---------------------------------------------------------------- Reddit
