@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 
 from crawler.parsers import ParseError
-from crawler.parsers.hackernews import html_links, html_to_text, parse_search
+from crawler.parsers.hackernews import html_links, parse_search
+from crawler.parsers.html_text import html_to_text
 
 FIXTURES = Path(__file__).parent / "fixtures" / "hackernews"
 
@@ -118,9 +119,9 @@ def test_single_page_search():
         ("a &amp; b &lt;c&gt; &#x2F; &#x27;d&#x27;", "a & b <c> / 'd'"),
         ("line<br>next", "line\nnext"),
         ("<p>  spaced \n  out  </p>", "spaced out"),
-        ("", None),
-        (None, None),
-        ("<p></p>", None),
+        ("", ""),
+        (None, ""),
+        ("<p></p>", ""),
     ],
 )
 def test_html_to_text(html, text):

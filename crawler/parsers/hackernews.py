@@ -7,7 +7,6 @@ and unclosed ``<p>``. ``_highlightResult`` repeats the text with ``<em>`` marks 
 
 from __future__ import annotations
 
-import re
 from datetime import UTC, datetime
 from typing import Any
 
@@ -17,54 +16,11 @@ from lxml import etree
 from crawler.items import Post
 from crawler.parsers import Page, ParseError
 from crawler.parsers.bluesky import load_json, utc_iso
+from crawler.parsers.html_text import html_to_text
 
 PLATFORM = "hackernews"
 ITEM_URL = "https://news.ycombinator.com/item?id={id}"
-BLOCKS = ("p", "div", "pre", "blockquote", "li", "ul", "ol", "h1", "h2", "h3", "h4", "h5", "h6")
 DROPPED_KEYS = ("_highlightResult", "_snippetResult", "_rankingInfo")
-_SPACES = re.compile(r"[ \t\r\f\v\u00a0]+")
-_PARAGRAPHS = re.compile(r"\n[ \t\u00a0]*\n\s*")
-
-
-def html_to_text(html: str | None) -> str | None:
-    """HTML fragment -> plain text: entities decoded, paragraphs separated by a blank line.
-
-    Tolerates unclosed ``<p>`` (HN's own markup), ``<br>`` line breaks and ``<pre>`` blocks.
-    """
-    if not isinstance(html, str) or not html.strip():
-        return None
-    try:
-        root = lxml.html.fragment_fromstring(html, create_parent="div")
-    except (etree.ParserError, ValueError):
-        return None
-    for el in root.iter(etree.Element):
-        _flatten_newlines(el)
-        if el is root:
-            continue
-        if el.tag == "br":
-            el.tail = "\n" + (el.tail or "")
-        elif el.tag in BLOCKS:
-            el.text = "\n\n" + (el.text or "")
-            el.tail = "\n\n" + (el.tail or "")
-    paragraphs = []
-    for chunk in _PARAGRAPHS.split(root.text_content()):
-        lines = [_SPACES.sub(" ", line).strip() for line in chunk.split("\n")]
-        text = "\n".join(line for line in lines if line)
-        if text:
-            paragraphs.append(text)
-    return "\n\n".join(paragraphs) or None
-
-
-def _in_pre(el: Any) -> bool:
-    return el is not None and (el.tag == "pre" or any(a.tag == "pre" for a in el.iterancestors()))
-
-
-def _flatten_newlines(el: Any) -> None:
-    """Source newlines are plain spaces in HTML, except inside <pre>."""
-    if el.text and not _in_pre(el):
-        el.text = el.text.replace("\n", " ")
-    if el.tail and not _in_pre(el.getparent()):
-        el.tail = el.tail.replace("\n", " ")
 
 
 def html_links(html: str | None) -> list[str]:
@@ -121,7 +77,7 @@ def parse_hit(hit: dict[str, Any], query: str | None = None) -> Post:
         url=ITEM_URL.format(id=hit["objectID"]),
         kind=kind,
         title=hit.get("title") or None,
-        text=html_to_text(html),
+        text=html_to_text(html) or None,
         created_at=created,
         created_at_raw=None if created_raw is None else str(created_raw),
         author=hit.get("author") or None,

@@ -1,21 +1,30 @@
-"""HTML fragments (post bodies, feed summaries, comments) -> clean plain text."""
+"""HTML fragments (post bodies, comments, feed summaries) -> clean plain text. The one
+implementation every parser uses."""
 
 from __future__ import annotations
+
+import re
+from typing import Any
 
 import lxml.html
 from lxml import etree
 
-BLOCK_TAGS = {"p", "div", "li", "blockquote", "pre", "h1", "h2", "h3", "h4", "h5", "h6", "tr"}
+BLOCKS = {"p", "div", "li", "blockquote", "pre", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "ul", "ol", "table"}
+_PARAGRAPHS = re.compile(r"\n[ \t\r\f\v]*\n\s*")
+_SPACES = re.compile(r"[ \t\r\f\v\u00a0]+")
 
 
 def html_to_text(fragment: str | None, drop_classes: tuple[str, ...] = ("invisible",)) -> str:
-    """Text of an HTML fragment: <br> -> newline, block ends -> blank line, entities decoded.
+    """Text of an HTML fragment: entities decoded, ``<br>`` -> newline, paragraphs separated by a
+    blank line; "" for an empty fragment.
 
-    Elements with a class in ``drop_classes`` are removed (Mastodon's link-shortening
-    ``<span class="invisible">``); an ``ellipsis`` span gets a trailing "…", as the web UI shows.
-    Unclosed <p> tags and stray markup are tolerated (lxml's HTML parser repairs them).
+    - Unclosed ``<p>`` (Hacker News writes ``first<p>second``) and stray markup are tolerated:
+      a block starts and ends a paragraph.
+    - Newlines in the source are spaces, as in a browser, except inside ``<pre>``.
+    - Elements with a class in ``drop_classes`` are removed (Mastodon's link-shortening
+      ``<span class="invisible">``); an ``ellipsis`` span gets a trailing "…", as the web UI shows.
     """
-    if not fragment or not fragment.strip():
+    if not isinstance(fragment, str) or not fragment.strip():
         return ""
     if "<" not in fragment and "&" not in fragment:
         return fragment.strip()
@@ -23,28 +32,39 @@ def html_to_text(fragment: str | None, drop_classes: tuple[str, ...] = ("invisib
         root = lxml.html.fragment_fromstring(fragment, create_parent="div")
     except (etree.ParserError, ValueError):
         return fragment.strip()
-    for el in root.iter("script", "style"):
+    for el in list(root.iter("script", "style")):
         el.drop_tree()
-    for el in list(root.iter()):
-        if not isinstance(el.tag, str):
-            continue
-        classes = set((el.get("class") or "").split())
-        if classes & set(drop_classes):
+    drop = set(drop_classes)
+    for el in list(root.iter(etree.Element)):
+        if el is not root and set((el.get("class") or "").split()) & drop:
             el.drop_tree()
-        elif "ellipsis" in classes:
+    for el in root.iter(etree.Element):
+        _flatten_newlines(el)
+        if el is root:
+            continue
+        if "ellipsis" in (el.get("class") or "").split():
             el.tail = "…" + (el.tail or "")
-    for br in root.iter("br"):
-        br.tail = "\n" + (br.tail or "")
-    for el in root.iter(*BLOCK_TAGS):
-        el.tail = "\n\n" + (el.tail or "")
-    text = root.text_content()
-    lines = [" ".join(line.split()) for line in text.split("\n")]
-    out, blank = [], False
-    for line in lines:
-        if line:
-            out.append(line)
-            blank = False
-        elif out and not blank:
-            out.append("")
-            blank = True
-    return "\n".join(out).strip()
+        if el.tag == "br":
+            el.tail = "\n" + (el.tail or "")
+        elif el.tag in BLOCKS:
+            el.text = "\n\n" + (el.text or "")
+            el.tail = "\n\n" + (el.tail or "")
+    paragraphs = []
+    for chunk in _PARAGRAPHS.split(root.text_content()):
+        lines = [_SPACES.sub(" ", line).strip() for line in chunk.split("\n")]
+        text = "\n".join(line for line in lines if line)
+        if text:
+            paragraphs.append(text)
+    return "\n\n".join(paragraphs)
+
+
+def _in_pre(el: Any) -> bool:
+    return el is not None and (el.tag == "pre" or any(a.tag == "pre" for a in el.iterancestors()))
+
+
+def _flatten_newlines(el: Any) -> None:
+    """Source newlines are plain spaces in HTML, except inside <pre>."""
+    if el.text and not _in_pre(el):
+        el.text = el.text.replace("\n", " ")
+    if el.tail and not _in_pre(el.getparent()):
+        el.tail = el.tail.replace("\n", " ")
