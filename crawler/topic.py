@@ -83,9 +83,6 @@ class Term:
     def maybe_in(self, folded: str) -> bool:
         return any(n in folded for n in self.needles)
 
-    def in_text(self, folded: str) -> bool:
-        return self.maybe_in(folded) and self.regex.search(folded) is not None
-
     def in_tag(self, tag: str, folded: str | None = None, cuts: set[int] | None = None) -> bool:
         folded = tag.casefold() if folded is None else folded
         if not self.maybe_in(folded):

@@ -12,7 +12,7 @@ from itemadapter import ItemAdapter
 from scrapy.exceptions import DropItem
 from w3lib.html import remove_tags
 
-from crawler.items import PLATFORMS, Article, Post
+from crawler.items import ARTICLE_SOURCES, PLATFORMS, Article, Post
 from crawler.textnorm import (
     canonical_url,
     clean_line,
@@ -34,6 +34,8 @@ MIN_HASHED_TEXT = 200  # shorter texts get no content hash (too many innocent co
 def normalise_article(a: Article) -> Article:
     if not a.url:
         raise DropItem("article without url")
+    if a.source not in ARTICLE_SOURCES:
+        raise DropItem(f"unknown article source {a.source!r}")
     a.canonical_url = canonical_url(a.canonical_url or a.url)
     a.id = stable_id(url_key(a.canonical_url))
     a.title = clean_line(a.title)

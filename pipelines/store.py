@@ -158,11 +158,16 @@ def record_sightings(db_path: str, sightings: list[tuple[str, str, dict]], run_i
     now = utc_now_iso()
     db = open_db(db_path)
     try:
+        urls = list({url for url, _, _ in sightings})
+        article_of: dict[str, int] = {}
+        for i in range(0, len(urls), 500):
+            chunk = urls[i:i + 500]
+            marks = ",".join("?" * len(chunk))
+            article_of.update(db.execute(f"SELECT url, article_id FROM article_urls WHERE url IN ({marks})", chunk).fetchall())
         by_article: dict[int, list[tuple[str, dict]]] = {}
         for url, source, extra in sightings:
-            row = db.execute("SELECT article_id FROM article_urls WHERE url = ?", [url]).fetchone()
-            if row:
-                by_article.setdefault(row[0], []).append((source, extra))
+            if url in article_of:
+                by_article.setdefault(article_of[url], []).append((source, extra))
         with db.atomic():
             for article_id, seen in by_article.items():
                 found = db.execute("SELECT sources, extra FROM articles WHERE id = ?", [article_id]).fetchone()

@@ -84,3 +84,12 @@ def test_link_post_is_linked_to_its_article_not_merged(db, tmp_path):
     assert link["link"] == "https://news.example/2025/01/17/court"
     r = datasette_get(tmp_path / "observatory.db", "/observatory/post_article_links.json?_shape=array")
     assert [row["article_id"] for row in r.json()] == [art.id]
+
+
+def test_normalise_rejects_unknown_sources_and_platforms():
+    from scrapy.exceptions import DropItem
+
+    with pytest.raises(DropItem, match="unknown article source"):
+        normalise_article(Article(url="https://x.example/a", source="newsletter"))
+    with pytest.raises(DropItem, match="unknown platform"):
+        normalise_post(Post(platform="weibo", platform_id="1"))

@@ -14,7 +14,6 @@ from typing import Any
 import scrapy
 
 from crawler.items import Article
-from crawler.parsers import ParseError
 from crawler.parsers.article import decode_html, extract_article
 from crawler.spiders.base import ObservatorySpider
 from crawler.textnorm import canonical_url
@@ -101,11 +100,11 @@ class ArticleSpider(ObservatorySpider):
         if ctype and not any(t in ctype for t in ("html", "xml", "text/plain")):
             self.parse_failed(response.url, ValueError(f"not an HTML page ({ctype})"))
             return
-        try:
-            article, lied = article_from_page(response.body, ctype, response.url, source, source_url, hint)
-        except ParseError as exc:
-            self.parse_failed(response.url, exc)
+        parsed = self.parsed(response.url, lambda: article_from_page(response.body, ctype, response.url, source,
+                                                                     source_url, hint))
+        if parsed is None:
             return
+        article, lied = parsed
         if lied:
             self.logger.warning("the charset in the HTTP header of %s is wrong; decoded by content", response.url)
             self.count(f"observatory/{self.name}/charset_mismatch")

@@ -3,12 +3,15 @@
 - ``self.setting_or_arg(arg, setting, topic_key)``: `-a` argument > `-s` setting > topic file.
 - ``errback``: every failed request (HTTP 4xx/5xx after retries, DNS, timeout, too large) is
   logged once at ERROR and counted as ``observatory/errors/<spider>/<kind>``.
-- ``parse_failed``: a response that could not be parsed is logged and counted as
-  ``observatory/parse_error/<spider>``; ``count_skipped`` does the same for single records.
+- ``parsed(where, lambda: parser(...))``: runs a pure parser; a response that could not be parsed
+  is logged and counted as ``observatory/parse_error/<spider>`` (None is returned), and records
+  the parser skipped as ``observatory/parse_skipped/<spider>``.
 """
 
 from __future__ import annotations
 
+import json
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -16,6 +19,7 @@ import scrapy
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutError  # noqa: A004
 
+from crawler.parsers import ParseError
 from crawler.topic import Topic, topic_from_settings
 
 
@@ -98,6 +102,19 @@ class ObservatorySpider(scrapy.Spider):
             self.logger.error("request failed for %s: %s", request.url, failure.getErrorMessage())
         self.count(f"observatory/errors/{self.name}/{kind}")
         self.count("observatory/errors/total")
+
+    def parsed(self, where: str, parse: Callable[[], Any], count_skipped: bool = True) -> Any | None:
+        """Run a pure parser. A ParseError (or malformed JSON) is logged and counted and gives
+        None; records the parser skipped are logged and counted (unless the caller does it itself,
+        ``count_skipped=False``). Every callback parses through here."""
+        try:
+            result = parse()
+        except (ParseError, json.JSONDecodeError) as exc:
+            self.parse_failed(where, exc)
+            return None
+        if count_skipped and getattr(result, "skipped", None):
+            self.count_skipped(where, result.skipped)
+        return result
 
     def parse_failed(self, url: str, exc: Exception) -> None:
         self.logger.error("could not parse %s: %s", url, exc)

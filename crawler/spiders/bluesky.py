@@ -21,7 +21,6 @@ from scrapy.exceptions import CloseSpider
 
 from crawler.cursors import read_cursors, write_cursors
 from crawler.extensions import run_id_for
-from crawler.parsers import ParseError
 from crawler.parsers.bluesky import parse_search, parse_session
 from crawler.spiders.base import ObservatorySpider, parse_day, parse_int, parse_list
 
@@ -77,10 +76,8 @@ class BlueskySpider(ObservatorySpider):
 
     def parse_session(self, response):
         self.stop_if_denied(response, "Bluesky login was refused")
-        try:
-            self.token = parse_session(response.text)
-        except ParseError as exc:
-            self.parse_failed(response.url, exc)
+        self.token = self.parsed(response.url, lambda: parse_session(response.text))
+        if self.token is None:
             return
         for query in self.queries:
             yield self.search_request(query)
@@ -105,12 +102,9 @@ class BlueskySpider(ObservatorySpider):
 
     def parse_page(self, response, query: str, page: int):
         self.stop_if_denied(response, "Bluesky search needs a session on this server")
-        try:
-            result = parse_search(response.text, query)
-        except ParseError as exc:
-            self.parse_failed(response.url, exc)
+        result = self.parsed(response.url, lambda: parse_search(response.text, query))
+        if result is None:
             return
-        self.count_skipped(response.url, result.skipped)
         self.count("observatory/bluesky/pages")
         yield from result.items
         newest = result.extra.get("max_created_at")

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import scrapy
 
-from crawler.parsers import ParseError
 from crawler.parsers.feeds import parse_feed
 from crawler.spiders.articles import ArticleSpider, Hint
 from crawler.spiders.base import parse_int, parse_list
@@ -31,12 +30,9 @@ class FeedsSpider(ArticleSpider):
 
     def parse_feed(self, response):
         ctype = response.headers.get("Content-Type", b"").decode("latin-1") or None
-        try:
-            page = parse_feed(response.body, response.url, ctype)
-        except ParseError as exc:
-            self.parse_failed(response.url, exc)
+        page = self.parsed(response.url, lambda: parse_feed(response.body, response.url, ctype))
+        if page is None:
             return
-        self.count_skipped(response.url, page.skipped)
         self.count("observatory/feeds/entries", len(page.items))
         for entry in page.items:
             if self.max_articles and len(self.requested) >= self.max_articles:

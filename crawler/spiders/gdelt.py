@@ -44,7 +44,6 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from crawler.conditional import TRANSIENT_STATUS
 from crawler.cursors import read_cursors, write_cursors
 from crawler.extensions import run_id_for
-from crawler.parsers import ParseError
 from crawler.parsers.gdelt import MAX_RECORDS, build_query, parse_artlist
 from crawler.spiders.articles import ArticleSpider, Hint
 from crawler.spiders.base import ArgumentError, parse_day, parse_int
@@ -167,10 +166,9 @@ class GdeltSpider(ArticleSpider):
         )
 
     def parse_artlist(self, response, lo: datetime, hi: datetime):
-        try:
-            page = parse_artlist(response.body)
-        except ParseError as exc:
-            self.parse_failed(response.url, exc)
+        # skipped records are counted below, only for windows whose records are used (not split)
+        page = self.parsed(response.url, lambda: parse_artlist(response.body), count_skipped=False)
+        if page is None:
             self.holes.append(lo)  # nothing was listed: ask for this window again next run
             return
         self.count("observatory/gdelt/records", page.extra["count"])

@@ -19,7 +19,6 @@ import scrapy
 
 from crawler.cursors import read_cursors, write_cursors
 from crawler.extensions import run_id_for
-from crawler.parsers import ParseError
 from crawler.parsers.bluesky import load_json
 from crawler.parsers.hackernews import parse_search
 from crawler.spiders.base import ObservatorySpider, parse_day, parse_int, parse_list
@@ -80,13 +79,10 @@ class HackerNewsSpider(ObservatorySpider):
         )
 
     def parse_page(self, response, query: str, page: int, below: int | None):
-        try:
-            data = load_json(response.text)
-            result = parse_search(data, query)
-        except ParseError as exc:
-            self.parse_failed(response.url, exc)
+        data = self.parsed(response.url, lambda: load_json(response.text))
+        result = None if data is None else self.parsed(response.url, lambda: parse_search(data, query))
+        if result is None:
             return
-        self.count_skipped(response.url, result.skipped)
         self.count("observatory/hackernews/pages")
         yield from result.items
         newest = result.extra.get("max_created_at_i")

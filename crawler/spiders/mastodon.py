@@ -18,7 +18,6 @@ import scrapy
 
 from crawler.cursors import read_cursors, write_cursors
 from crawler.extensions import run_id_for
-from crawler.parsers import ParseError
 from crawler.parsers.mastodon import next_link, parse_statuses
 from crawler.spiders.base import ObservatorySpider, parse_int, parse_list
 
@@ -53,12 +52,9 @@ class MastodonSpider(ObservatorySpider):
                 )
 
     def parse_timeline(self, response, instance: str, tag: str, page: int, newer: bool):
-        try:
-            result = parse_statuses(json.loads(response.text), instance, tag)
-        except (ValueError, ParseError) as exc:
-            self.parse_failed(response.url, exc)
+        result = self.parsed(response.url, lambda: parse_statuses(json.loads(response.text), instance, tag))
+        if result is None:
             return
-        self.count_skipped(response.url, result.skipped)
         self.count("observatory/mastodon/pages")
         yield from result.items
         key = f"{instance}#{tag}"

@@ -33,7 +33,6 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from crawler.conditional import TRANSIENT_STATUS
 from crawler.cursors import read_cursors, write_cursors
 from crawler.extensions import run_id_for
-from crawler.parsers import ParseError
 from crawler.parsers.reddit import PLATFORM, parse_comments, parse_listing
 from crawler.spiders.base import ObservatorySpider, parse_day, parse_int, parse_list
 from pipelines.schema import open_db
@@ -161,12 +160,9 @@ class RedditSpider(ObservatorySpider):
 
     def parse_search(self, response, query: str, sub: str | None, page: int):
         self.check_response(response)
-        try:
-            result = parse_listing(response.text, query)
-        except ParseError as exc:
-            self.parse_failed(response.url, exc)
+        result = self.parsed(response.url, lambda: parse_listing(response.text, query))
+        if result is None:
             return
-        self.count_skipped(response.url, result.skipped)
         self.count("observatory/reddit/pages")
         yield from result.items
         key = f"r/{sub}:{query}" if sub else query
@@ -217,12 +213,9 @@ class RedditSpider(ObservatorySpider):
 
     def parse_thread(self, response, query: str | None):
         self.check_response(response)
-        try:
-            result = parse_comments(response.text, query)
-        except ParseError as exc:
-            self.parse_failed(response.url, exc)
+        result = self.parsed(response.url, lambda: parse_comments(response.text, query))
+        if result is None:
             return
-        self.count_skipped(response.url, result.skipped)
         self.count("observatory/reddit/threads")
         thread = f"t3_{response.request.meta['reddit_thread']}"
         if thread in self.asked:

@@ -124,12 +124,9 @@ class RednoteSpider(ObservatorySpider):
             return
         # the requested URL carries the id even when the site redirected to a login/404 page
         url = response.request.meta.get("redirect_urls", [response.request.url])[0]
-        try:
-            page = parse_note_page(text, url)
-        except ParseError as exc:
-            self.parse_failed(response.url, exc)
+        page = self.parsed(response.url, lambda: parse_note_page(text, url))
+        if page is None:
             return
-        self.count_skipped(response.url, page.skipped)
         for reason in page.skipped:
             self.count(f"observatory/{self.name}/no_note/{reason.replace(' ', '_')}")
         for post in page.items:

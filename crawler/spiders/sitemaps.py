@@ -28,7 +28,6 @@ from urllib.parse import unquote, urlsplit
 
 import scrapy
 
-from crawler.parsers import ParseError
 from crawler.parsers.sitemaps import SitemapEntry, parse_robots_sitemaps, parse_sitemap
 from crawler.spiders.articles import ArticleSpider, Hint
 from crawler.spiders.base import ArgumentError, parse_day, parse_int, parse_list
@@ -93,12 +92,9 @@ class SitemapsSpider(ArticleSpider):
             yield self.sitemap_request(url, 0)
 
     def parse_sitemap(self, response, depth: int):
-        try:
-            page = parse_sitemap(response.body, response.url)
-        except ParseError as exc:
-            self.parse_failed(response.url, exc)
+        page = self.parsed(response.url, lambda: parse_sitemap(response.body, response.url))
+        if page is None:
             return
-        self.count_skipped(response.url, page.skipped)
         if page.extra["xml_errors"]:
             self.logger.warning(
                 "malformed sitemap %s, read what could be recovered: %s",

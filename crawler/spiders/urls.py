@@ -16,7 +16,6 @@ from pathlib import Path
 
 import scrapy
 
-from crawler.parsers import ParseError
 from crawler.parsers.urllist import parse_url_list
 from crawler.spiders.articles import ArticleSpider, Hint
 from crawler.spiders.base import parse_int, parse_list
@@ -54,12 +53,9 @@ class UrlsSpider(ArticleSpider):
         yield from self.entries(text, response.url)
 
     def entries(self, text: str, name: str):
-        try:
-            page = parse_url_list(text, name)
-        except ParseError as exc:
-            self.parse_failed(name, exc)
+        page = self.parsed(name, lambda: parse_url_list(text, name))
+        if page is None:
             return
-        self.count_skipped(name, page.skipped)
         self.count("observatory/urls/entries", len(page.items))
         for entry in page.items:
             if self.max_articles and len(self.requested) >= self.max_articles:
