@@ -39,6 +39,7 @@ class Article:
     last_seen_at: str | None = None
     run_id: str | None = None
     warc_record_id: str | None = None
+    lang_sample: str | None = None  # text awaiting the language identifier (run per store batch)
 
 
 @dataclass
@@ -86,6 +87,7 @@ class Post:
     last_seen_at: str | None = None
     run_id: str | None = None
     warc_record_id: str | None = None
+    lang_sample: str | None = None  # text awaiting the language identifier (run per store batch)
 
 
 PLATFORMS = ("mastodon", "bluesky", "reddit", "hackernews", "xiaohongshu", "tiktok", "douyin")

@@ -1,4 +1,5 @@
-"""Pure normalisation helpers shared by parsers and pipelines: times, text, URLs, ids, language.
+"""Pure normalisation helpers shared by parsers and pipelines: times, text, URLs, ids.
+(Language identification lives in crawler/language.py.)
 
 One place for each rule, so a parser and the normalise pipeline never disagree.
 """
@@ -12,7 +13,6 @@ import unicodedata
 from datetime import UTC, datetime, timezone
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
-import py3langid
 from w3lib.url import safe_url_string
 
 # -- times ---------------------------------------------------------------------------------------
@@ -20,6 +20,9 @@ from w3lib.url import safe_url_string
 
 def utc_now_iso() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+_CANONICAL_UTC = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?Z\Z")
 
 
 def to_utc_iso(value: object, assume_tz: timezone | None = UTC) -> str | None:
@@ -31,6 +34,12 @@ def to_utc_iso(value: object, assume_tz: timezone | None = UTC) -> str | None:
     """
     if value is None or value == "" or value is False:
         return None
+    if isinstance(value, str) and _CANONICAL_UTC.match(value):  # already 'YYYY-MM-DDTHH:MM:SS[.fff]Z'
+        try:
+            datetime.fromisoformat(value[:19])  # a real date and time (no month 13)
+            return value[:19] + "Z"
+        except ValueError:
+            return None
     dt: datetime | None = None
     if isinstance(value, datetime):
         dt = value
@@ -178,41 +187,3 @@ def canonical_url(url: str | None) -> str | None:
 def url_key(url: str) -> str:
     """The identity of a canonical URL: scheme-less, so http and https variants are one article."""
     return re.sub(r"^https?:", "", canonical_url(url) or url)
-
-
-# -- language ------------------------------------------------------------------------------------
-
-LANGS = ["en", "zh", "ja", "ko", "es", "fr", "de", "pt", "ru", "it"]
-py3langid.set_languages(LANGS)
-_CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
-_LETTER = re.compile(r"[^\W\d_]")
-_KANA = re.compile(r"[\u3040-\u30ff]")
-
-
-def normalise_lang(code: str | None) -> str | None:
-    """'zh-CN', 'zh_Hant', 'en-US', 'ZH' -> 'zh', 'en'; '' / 'und' -> None."""
-    if not code:
-        return None
-    code = str(code).strip().lower().replace("_", "-").split("-")[0]
-    if code in ("", "und", "mul", "zxx", "xx"):
-        return None
-    return {"chinese": "zh", "english": "en", "cmn": "zh", "yue": "zh", "zho": "zh", "eng": "en"}.get(code, code)
-
-
-def detect_lang(text: str | None, declared: str | None = None) -> str | None:
-    """The declared language when it agrees with the script; otherwise py3langid (restricted
-    to LANGS, which STACK.md measured as reliable on short posts)."""
-    declared = normalise_lang(declared)
-    sample = (text or "")[:120]  # enough for the identifier; its cost grows with the length
-    letters = len(_LETTER.findall(sample))
-    if letters < 3:
-        return declared
-    cjk = len(_CJK.findall(sample)) if _CJK.search(sample) else 0
-    if declared in ("zh", "ja") and cjk / letters > 0.2:
-        return "ja" if _KANA.search(sample) else "zh"  # platforms often label Chinese as ja
-    if declared and declared not in ("zh", "ja", "ko") and cjk / letters < 0.05 and letters >= 20:
-        return declared
-    if cjk / letters > 0.3 and not _KANA.search(sample):
-        return "zh"
-    lang, _ = py3langid.classify(sample)
-    return lang

@@ -25,6 +25,7 @@ import zhconv
 CJK = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _RUN_RE = re.compile(rf"[{CJK}]+|[^\s{CJK}]+")
 _CJK_RE = re.compile(rf"[{CJK}]")
+TAG_CACHE_SIZE = 50_000
 
 
 class TopicError(ValueError):
@@ -53,9 +54,14 @@ def _term_regex(term: str, bounded: bool = True) -> re.Pattern[str]:
     body = r"[\s_\-#]*".join(parts)
     if not bounded:  # hashtags: boundaries are checked against the tag's CamelCase cuts
         return re.compile(body)
-    head = "" if _CJK_RE.match(runs[0]) else r"(?<![0-9a-z])"
+    if not _CJK_RE.match(runs[0]):
+        # The word boundary is checked after the first literal, not before it: a pattern that
+        # starts with a literal lets `re` jump to its occurrences (5-10x faster than a leading
+        # lookbehind, which is tried at every position).
+        first = re.escape(runs[0])
+        body = first + rf"(?<![0-9a-z]{first})" + body[len(first):]
     tail = "" if _CJK_RE.match(runs[-1]) else r"s?(?![0-9a-z])"
-    return re.compile(head + body + tail)
+    return re.compile(body + tail)
 
 
 _CUTS = re.compile(
@@ -167,6 +173,23 @@ class Topic:
                     seen[t.label] = t
         return list(seen.values())
 
+    @functools.cached_property
+    def _tag_cache(self) -> dict[str, tuple[str, ...]]:
+        return {}
+
+    def _tag_terms(self, tag: str) -> tuple[str, ...]:
+        """Labels of the terms a hashtag matches. Hashtags repeat across thousands of posts, so
+        the answer is remembered (per distinct spelling, up to TAG_CACHE_SIZE of them)."""
+        hit = self._tag_cache.get(tag)
+        if hit is None:
+            folded = tag.casefold()
+            cuts = _tag_boundaries(tag)
+            hit = tuple(t.label for t in self._candidates(folded) if t.in_tag(tag, folded, cuts))
+            if len(self._tag_cache) >= TAG_CACHE_SIZE:
+                self._tag_cache.clear()
+            self._tag_cache[tag] = hit
+        return hit
+
     def match(self, title: str | None = None, text: str | None = None, tags: list[str] | None = None) -> Match:
         found: dict[str, set[str]] = {}  # label -> fields
         for name, value in (("title", title), ("text", text)):
@@ -174,15 +197,10 @@ class Topic:
             for term in self._candidates(folded):
                 if term.regex.search(folded):
                     found.setdefault(term.label, set()).add(name)
-        tags = [t for t in tags or [] if t]
-        if tags:
-            folded_tags = [t.casefold() for t in tags]
-            cuts: dict[int, set[int]] = {}
-            for term in self._candidates("\n".join(folded_tags)):
-                for i, (tag, folded) in enumerate(zip(tags, folded_tags, strict=True)):
-                    if term.maybe_in(folded) and term.in_tag(tag, folded, cuts.get(i) or cuts.setdefault(i, _tag_boundaries(tag))):
-                        found.setdefault(term.label, set()).add("tags")
-                        break
+        for tag in tags or ():
+            if tag:
+                for label in self._tag_terms(tag):
+                    found.setdefault(label, set()).add("tags")
         labels = []
         relevant = False
         for t in self.anchors:

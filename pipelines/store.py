@@ -24,6 +24,7 @@ from crawler.segment import segment
 from crawler.textnorm import stable_id, utc_now_iso
 from crawler.topic import topic_from_settings
 from pipelines.clusters import assign_clusters
+from pipelines.normalise import identify_languages
 from pipelines.schema import JSON_COLUMNS, TABLES, open_db, upsert_sql
 
 logger = logging.getLogger(__name__)
@@ -31,10 +32,15 @@ logger = logging.getLogger(__name__)
 COUNT_FIELDS = ["like_count", "repost_count", "reply_count", "quote_count", "share_count", "collect_count", "view_count"]
 
 
+_ENCODE = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode  # one encoder, not one per call
+
+
 def _json(value: Any) -> str | None:
     if value is None:
         return None
-    return json.dumps(value, ensure_ascii=False, sort_keys=True)
+    if not value and isinstance(value, list):
+        return "[]"
+    return _ENCODE(value)
 
 
 def row_for(table: str, item: Any) -> dict[str, Any]:
@@ -145,6 +151,7 @@ def store_batch(db: sqlite_utils.Database, items: Iterable[Any], run_id: str, no
     """Write one batch in one transaction; return (new, updated)."""
     now = now or utc_now_iso()
     items = list(items)
+    identify_languages(items)
     with db.atomic():
         n1, u1 = store_articles(db, [i for i in items if isinstance(i, Article)], run_id, now)
         n2, u2 = store_posts(db, [i for i in items if isinstance(i, Post)], run_id, now)

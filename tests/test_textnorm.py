@@ -4,7 +4,6 @@ from crawler.textnorm import (
     canonical_url,
     clean_text,
     content_hash,
-    detect_lang,
     extract_hashtags,
     stable_id,
     to_utc_iso,
@@ -55,8 +54,3 @@ def test_content_hash_ignores_case_spacing_punctuation():
     assert content_hash("  ...  ") is None
 
 
-def test_detect_lang():
-    assert detect_lang("我是一个TikTok难民，来小红书了") == "zh"
-    assert detect_lang("TikTok 下线了。小红书上的新朋友们，我们明天见！", "ja") == "zh"  # no kana
-    assert detect_lang("Hello from Ohio, I am a TikTok refugee on RedNote", "en-US") == "en"
-    assert detect_lang("ok", "EN") == "en"  # too short to detect: keep the declared language
