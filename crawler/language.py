@@ -25,7 +25,6 @@ MIN_BATCH = 16  # below this, py3langid's own per-text classify is as fast
 
 py3langid.set_languages(LANGS)
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff]")
-_LETTER = re.compile(r"[^\W\d_]")
 _KANA = re.compile(r"[\u3040-\u30ff]")
 
 
@@ -44,7 +43,7 @@ def by_script(text: str | None, declared: str | None = None) -> tuple[str | None
     the sample needs the identifier."""
     declared = normalise_lang(declared)
     sample = (text or "")[:SAMPLE_CHARS]
-    letters = len(_LETTER.findall(sample))
+    letters = sum(map(str.isalpha, sample))
     if letters < 3:
         return declared, None
     cjk = len(_CJK.findall(sample)) if _CJK.search(sample) else 0

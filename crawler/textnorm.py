@@ -103,7 +103,11 @@ def clean_line(text: str | None) -> str | None:
     return " ".join(text.split()) if text else None
 
 
-_HASHTAG = re.compile(r"(?<![\w&/])[#＃]([^\s#＃\[\]【】,，。.!！?？:：;；()（）\"'“”]+?)(?:\[话题\]#|(?=[\s#＃\[\]【】,，。.!！?？:：;；()（）\"'“”]|$))")
+# '#' first, then the look-behind (not a word, '&' or '/' before it: not x#y, &#123; or URL
+# fragments): a pattern that starts with a literal lets `re` jump between the '#'s. Greedy
+# tag characters stop at the first separator; RedNote's "#话题[话题]#" suffix is consumed.
+_TAG_CHARS = "[^\\s#＃\\[\\]【】,，。.!！?？:：;；()（）\"'“”]"
+_HASHTAG = re.compile(rf"[#＃](?<![\w&/][#＃])({_TAG_CHARS}+)(?:\[话题\]#)?")
 
 
 def extract_hashtags(text: str | None) -> list[str]:
