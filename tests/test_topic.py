@@ -56,3 +56,16 @@ def test_bad_topic_files(tmp_path):
     bad.write_text('[topic]\nsince = "Jan 2025"\n[terms]\nanchors = ["x"]\n')
     with pytest.raises(TopicError, match="since"):
         load_topic(bad)
+
+
+def test_hashtag_answers_are_remembered_and_bounded(monkeypatch):
+    import crawler.topic as topic_module
+
+    monkeypatch.setattr(topic_module, "TAG_CACHE_SIZE", 2)
+    topic = load_topic(Path(TOPIC.path))  # a fresh topic: an empty cache
+    tags = ["TikTokRefugeeLife", "bArednotes", "猫税", "RedNote", "TikTokRefugeeLife", "bArednotes"]
+    found = [topic.match(tags=[t]).terms for t in tags]
+    assert "TikTok refugee" in found[0] and found[4] == found[0]  # the same answer after eviction
+    assert found[1] == found[5] == []
+    assert found[3] == ["RedNote"]
+    assert 0 < len(topic._tag_cache) <= 2
