@@ -7,12 +7,13 @@ Post items. Facet offsets are UTF-8 **byte** offsets; ``createdAt`` comes in sev
 
 from __future__ import annotations
 
-import json
-from datetime import UTC, datetime
 from typing import Any
 
 from crawler.items import Post
-from crawler.parsers import Page, ParseError
+from crawler.parsers import RECORD_ERRORS, Page, ParseError, as_text, load_json, tidy_post
+from crawler.textnorm import merge_tags, string_to_utc_iso
+
+__all__ = ["load_json", "utc_iso", "parse_search", "parse_session", "parse_post"]
 
 PLATFORM = "bluesky"
 WEB = "https://bsky.app/profile/{author}/post/{rkey}"
@@ -20,32 +21,9 @@ FACET = "app.bsky.richtext.facet#"
 QUOTE_VIEWS = ("app.bsky.embed.record#view", "app.bsky.embed.recordWithMedia#view")
 
 
-def load_json(data: Any) -> Any:
-    """Accept an already decoded body or its bytes/text; ParseError when it is not JSON."""
-    if isinstance(data, bytes | bytearray):
-        try:
-            data = data.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise ParseError(f"body is not UTF-8: {exc}") from exc
-    if isinstance(data, str):
-        try:
-            return json.loads(data)
-        except json.JSONDecodeError as exc:
-            raise ParseError(f"body is not JSON: {exc}") from exc
-    return data
-
-
-def utc_iso(value: str | None) -> str | None:
-    """Any ISO 8601 timestamp (Z, +hh:mm, ms, µs, ns, naive = UTC) -> 'YYYY-MM-DDTHH:MM:SSZ'."""
-    if not isinstance(value, str) or not value.strip():
-        return None
-    try:
-        parsed = datetime.fromisoformat(value.strip())
-    except ValueError:
-        return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return parsed.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+# one loader and one time rule for every parser (kept here under their old names: the Hacker
+# News and Reddit modules and the hackernews spider import them from this module)
+utc_iso = string_to_utc_iso
 
 
 def _int(value: Any) -> int | None:
@@ -60,7 +38,7 @@ def facet_slice(text: str, start: Any, end: Any) -> str | None:
     """The text a facet covers; its offsets count UTF-8 bytes, not characters."""
     if not isinstance(start, int) or not isinstance(end, int) or not 0 <= start < end:
         return None
-    raw = text.encode("utf-8")
+    raw = text.encode("utf-8", errors="surrogatepass")  # a lone surrogate (legal JSON) keeps its 3 bytes
     if end > len(raw):
         return None
     return raw[start:end].decode("utf-8", errors="replace")
@@ -81,18 +59,17 @@ def parse_facets(record: dict[str, Any]) -> tuple[list[str], list[str], list[str
         features = _dict(facet).get("features")
         for feature in features if isinstance(features, list) else []:
             kind = str(_dict(feature).get("$type", "")).removeprefix(FACET)
-            if kind == "tag" and feature.get("tag"):
-                tags.append(str(feature["tag"]).lstrip("#"))
-            elif kind == "link" and feature.get("uri"):
-                links.append(str(feature["uri"]))
+            if kind == "tag" and as_text(feature.get("tag")):
+                tags.append(as_text(feature["tag"]))
+            elif kind == "link" and as_text(feature.get("uri")):
+                links.append(as_text(feature["uri"]))
             elif kind == "mention":
                 handle = covered.lstrip("@") if covered.startswith("@") else None
-                if handle or feature.get("did"):
-                    mentions.append(handle or str(feature["did"]))
-    for tag in record.get("tags") if isinstance(record.get("tags"), list) else []:
-        if isinstance(tag, str) and tag.lstrip("#") not in tags:
-            tags.append(tag.lstrip("#"))
-    return _unique(tags), _unique(mentions), _unique(links)
+                did = as_text(feature.get("did"))
+                if handle or did:
+                    mentions.append(handle or did)
+    tags += [t for t in record.get("tags") or [] if isinstance(t, str)] if isinstance(record.get("tags"), list) else []
+    return merge_tags(tags), _unique(mentions), _unique(links)
 
 
 def _unique(values: list[str]) -> list[str]:
@@ -115,6 +92,30 @@ def quoted_uri(view: dict[str, Any], record: dict[str, Any]) -> str | None:
         uri = _dict(own.get("record")).get("uri")
         return uri if isinstance(uri, str) and uri.startswith("at://") else None
     return None
+
+
+def quoted_view(view: dict[str, Any]) -> dict[str, Any] | None:
+    """The hydrated quoted post of a PostView (``app.bsky.embed.record#view`` or
+    ``recordWithMedia#view``, its ``record`` an ``app.bsky.embed.record#viewRecord``) reshaped
+    as a PostView (``value`` -> ``record``, ``embeds[0]`` -> ``embed``); None when the quote is
+    not a post or not available (``viewNotFound``, ``viewBlocked``, ``viewDetached``)."""
+    embed = _dict(view.get("embed"))
+    if embed.get("$type") not in QUOTE_VIEWS:
+        return None
+    inner = _dict(embed.get("record"))
+    if embed["$type"].startswith("app.bsky.embed.recordWithMedia"):
+        inner = _dict(inner.get("record"))
+    uri = inner.get("uri")
+    if inner.get("$type", "app.bsky.embed.record#viewRecord") != "app.bsky.embed.record#viewRecord":
+        return None
+    if not isinstance(uri, str) or "/app.bsky.feed.post/" not in uri or not isinstance(inner.get("value"), dict):
+        return None
+    embeds = inner.get("embeds") if isinstance(inner.get("embeds"), list) else []
+    out = {k: v for k, v in inner.items() if k not in ("value", "embeds", "$type")}
+    out["record"] = inner["value"]
+    if embeds:
+        out["embed"] = embeds[0]
+    return out
 
 
 def external_link(view: dict[str, Any], record: dict[str, Any]) -> str | None:
@@ -149,13 +150,13 @@ def parse_post(view: dict[str, Any], query: str | None = None) -> Post:
     raw_time = record.get("createdAt") or view.get("indexedAt")
     langs = record.get("langs") if isinstance(record.get("langs"), list) else []
     text = record.get("text") if isinstance(record.get("text"), str) else None
-    return Post(
+    post = Post(
         platform=PLATFORM,
         platform_id=view["uri"],
         url=web_url(view["uri"], author),
         kind="post",
         text=text or None,
-        lang=str(langs[0]).split("-")[0].lower() if langs else None,
+        lang=(as_text(langs[0]) or "").split("-")[0].lower() or None if langs else None,
         created_at=utc_iso(raw_time),
         created_at_raw=raw_time if isinstance(raw_time, str) else None,
         author=author.get("handle"),
@@ -174,23 +175,47 @@ def parse_post(view: dict[str, Any], query: str | None = None) -> Post:
         source_query=query,
         raw=view,
     )
+    return tidy_post(post)
 
 
 def parse_search(data: Any, query: str | None = None) -> Page:
-    """One searchPosts response -> Page(items, next=cursor, extra={'max_created_at': ...})."""
+    """One searchPosts response -> Page(items, next=cursor, extra={'max_created_at': ...}).
+
+    A hit that quotes a post (``app.bsky.embed.record#view``, ``recordWithMedia#view``) has
+    ``quote_of`` set, and the quoted post, when the view carries it, is a Post of its own (listed
+    in ``extra['quoted']``; ``max_created_at`` counts the search's hits only). A post that cannot
+    be read is a skip; its neighbours are kept."""
     data = load_json(data)
     if not isinstance(data, dict) or not isinstance(data.get("posts"), list):
         raise ParseError("searchPosts: expected an object with a 'posts' list")
-    page = Page()
+    page = Page(extra={"quoted": []})  # platform ids of posts yielded only because a hit quotes them
+    seen: set[str] = set()
+    hits = []
     for n, view in enumerate(data["posts"]):
-        if not isinstance(view, dict) or not isinstance(view.get("uri"), str) or not view["uri"]:
+        if not isinstance(view, dict) or not isinstance(view.get("uri"), str) or not view["uri"].strip():
             page.skipped.append(f"bluesky post #{n}: no uri")
             continue
-        page.items.append(parse_post(view, query))
-    cursor = data.get("cursor")
+        try:
+            post = parse_post(view, query)
+            quoted = quoted_view(view)
+            quoted_post = parse_post(quoted, query) if quoted else None
+        except RECORD_ERRORS as exc:
+            page.skipped.append(f"bluesky post #{n}: unreadable ({type(exc).__name__}: {exc})"[:200])
+            continue
+        hits.append(post)
+        if post.platform_id in page.extra["quoted"]:  # already yielded as a quoted post: this is the hit's copy
+            page.items = [p for p in page.items if p.platform_id != post.platform_id]
+            page.extra["quoted"].remove(post.platform_id)
+        seen.add(post.platform_id)
+        page.items.append(post)
+        if quoted_post is not None and quoted_post.platform_id not in seen:  # a Post of its own
+            seen.add(quoted_post.platform_id)
+            page.items.append(quoted_post)
+            page.extra["quoted"].append(quoted_post.platform_id)
+    cursor = as_text(data.get("cursor")) if not isinstance(data.get("cursor"), float) else None
     # an empty page that still carries a cursor would loop forever: stop there
-    page.next = str(cursor) if cursor not in (None, "") and data["posts"] else None
-    times = [p.created_at for p in page.items if p.created_at]
+    page.next = cursor if cursor and data["posts"] else None
+    times = [p.created_at for p in hits if p.created_at]  # the search's own hits, not quoted posts
     page.extra["max_created_at"] = max(times) if times else None
     if isinstance(data.get("hitsTotal"), int):
         page.extra["hits_total"] = data["hitsTotal"]

@@ -14,8 +14,8 @@ import json
 import re
 from dataclasses import dataclass
 
-from crawler.parsers import Page, ParseError
-from crawler.textnorm import to_utc_iso
+from crawler.parsers import RECORD_ERRORS, Page, ParseError, as_text, http_url
+from crawler.textnorm import string_to_utc_iso
 
 MAX_RECORDS = 250  # the API's cap per call
 MIN_KEYWORD = 3  # GDELT rejects shorter keywords
@@ -74,8 +74,10 @@ def _lenient_json(text: str):
 def parse_artlist(body: str | bytes) -> Page:
     """One artlist response -> Page of GdeltArticle. ``Page.extra['count']`` is the number of
     records the API returned (skipped ones included): the spider compares it with the cap."""
-    if isinstance(body, bytes):
-        body = body.decode("utf-8", errors="replace")
+    if isinstance(body, bytes | bytearray):
+        body = bytes(body).decode("utf-8", errors="replace")
+    if not isinstance(body, str):
+        raise ParseError(f"GDELT body is a {type(body).__name__}")
     text = body.strip().lstrip("\ufeff")
     if not text:
         return Page(extra={"count": 0})
@@ -89,6 +91,10 @@ def parse_artlist(body: str | bytes) -> Page:
             data = _lenient_json(text)
         except json.JSONDecodeError as exc:
             raise ParseError(f"GDELT answered with unreadable JSON: {exc}") from None
+        except RecursionError:
+            raise ParseError("GDELT answered with JSON nested too deeply") from None
+    except RecursionError:
+        raise ParseError("GDELT answered with JSON nested too deeply") from None
     if not isinstance(data, dict):
         raise ParseError(f"GDELT answered with a JSON {type(data).__name__}, not an object")
     records = data.get("articles", [])  # missing on an empty result
@@ -99,23 +105,33 @@ def parse_artlist(body: str | bytes) -> Page:
         if not isinstance(rec, dict):
             page.skipped.append(f"record #{n}: not an object")
             continue
-        url = (rec.get("url") or "").strip()
-        if not url.startswith(("http://", "https://")):
-            page.skipped.append(f"record #{n} ({rec.get('title', '')!r:.60}): no http(s) url")
+        url = http_url(as_text(rec.get("url")))
+        if not url:
+            page.skipped.append(f"record #{n} ({str(rec.get('title', ''))[:60]!r}): no http(s) url")
             continue
-        raw_seen = rec.get("seendate") or None
-        title = rec.get("title")
-        page.items.append(
-            GdeltArticle(
-                url=url,
-                title=html.unescape(title).strip() if isinstance(title, str) and title.strip() else None,
-                seendate=to_utc_iso(raw_seen) if isinstance(raw_seen, str) else None,
-                seendate_raw=raw_seen,
-                domain=rec.get("domain") or None,
-                language=rec.get("language") or None,
-                sourcecountry=rec.get("sourcecountry") or None,
-                socialimage=rec.get("socialimage") or None,
-                url_mobile=rec.get("url_mobile") or None,
-            )
-        )
+        try:
+            page.items.append(_article(rec, url))
+        except RECORD_ERRORS as exc:
+            page.skipped.append(f"record #{n}: unreadable ({type(exc).__name__}: {exc})"[:200])
     return page
+
+
+def _str(value: object) -> str | None:
+    text = as_text(value)
+    return text.strip() or None if text else None
+
+
+def _article(rec: dict, url: str) -> GdeltArticle:
+    raw_seen = _str(rec.get("seendate"))
+    title = _str(rec.get("title"))
+    return GdeltArticle(
+        url=url,
+        title=(html.unescape(title).strip() or None) if title else None,
+        seendate=string_to_utc_iso(raw_seen),
+        seendate_raw=raw_seen,
+        domain=_str(rec.get("domain")),
+        language=_str(rec.get("language")),
+        sourcecountry=_str(rec.get("sourcecountry")),
+        socialimage=_str(rec.get("socialimage")),
+        url_mobile=_str(rec.get("url_mobile")),
+    )

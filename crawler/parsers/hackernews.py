@@ -7,16 +7,15 @@ and unclosed ``<p>``. ``_highlightResult`` repeats the text with ``<em>`` marks 
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from typing import Any
 
 import lxml.html
 from lxml import etree
 
 from crawler.items import Post
-from crawler.parsers import Page, ParseError
-from crawler.parsers.bluesky import load_json, utc_iso
+from crawler.parsers import RECORD_ERRORS, Page, ParseError, load_json, tidy_post
 from crawler.parsers.html_text import html_to_text
+from crawler.textnorm import epoch_to_utc_iso, safe_text, string_to_utc_iso
 
 PLATFORM = "hackernews"
 ITEM_URL = "https://news.ycombinator.com/item?id={id}"
@@ -28,21 +27,17 @@ def html_links(html: str | None) -> list[str]:
     if not isinstance(html, str) or "href" not in html:
         return []
     try:
-        root = lxml.html.fragment_fromstring(html, create_parent="div")
-    except (etree.ParserError, ValueError):
+        root = lxml.html.fragment_fromstring(safe_text(html), create_parent="div")
+    except (etree.LxmlError, ValueError, UnicodeError):
         return []
     hrefs = (a.get("href", "").strip() for a in root.iter("a"))
     return list(dict.fromkeys(h for h in hrefs if h.startswith(("http://", "https://"))))
 
 
 def epoch_iso(value: Any) -> str | None:
-    """Epoch seconds (int, float or numeric string) -> 'YYYY-MM-DDTHH:MM:SSZ'."""
-    if isinstance(value, bool) or value in (None, ""):
-        return None
-    try:
-        return datetime.fromtimestamp(float(value), UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    except (TypeError, ValueError, OverflowError, OSError):
-        return None
+    """Epoch seconds (int, float or numeric string) -> 'YYYY-MM-DDTHH:MM:SSZ' (an alias of the one
+    epoch rule, crawler.textnorm.epoch_to_utc_iso)."""
+    return epoch_to_utc_iso(value, "s")
 
 
 def _int(value: Any) -> int | None:
@@ -66,12 +61,13 @@ def parse_hit(hit: dict[str, Any], query: str | None = None) -> Post:
     kind = hit_kind(hit)
     html = hit.get("comment_text") if kind == "comment" else hit.get("story_text")
     html = html or hit.get("text")  # very old layouts and /items use 'text'
+    html = html if isinstance(html, str) else None
     links = [hit["url"]] if isinstance(hit.get("url"), str) and hit["url"] else []
     links += [u for u in html_links(html) if u not in links]
     created_raw = hit.get("created_at_i", hit.get("created_at"))
-    created = epoch_iso(hit["created_at_i"]) if "created_at_i" in hit else utc_iso(hit.get("created_at"))
+    created = epoch_to_utc_iso(hit.get("created_at_i"), "s") or string_to_utc_iso(hit.get("created_at"))
     story_id = _id(hit.get("story_id"))
-    return Post(
+    post = Post(
         platform=PLATFORM,
         platform_id=str(hit["objectID"]),
         url=ITEM_URL.format(id=hit["objectID"]),
@@ -89,6 +85,7 @@ def parse_hit(hit: dict[str, Any], query: str | None = None) -> Post:
         source_query=query,
         raw={k: v for k, v in hit.items() if k not in DROPPED_KEYS},
     )
+    return tidy_post(post)
 
 
 def parse_search(data: Any, query: str | None = None) -> Page:
@@ -102,7 +99,11 @@ def parse_search(data: Any, query: str | None = None) -> Page:
         if not isinstance(hit, dict) or _id(hit.get("objectID")) is None:
             page.skipped.append(f"hackernews hit #{n}: no objectID")
             continue
-        page.items.append(parse_hit(hit, query))
+        try:
+            page.items.append(parse_hit(hit, query))
+        except RECORD_ERRORS as exc:
+            page.skipped.append(f"hackernews hit #{n}: unreadable ({type(exc).__name__}: {exc})"[:200])
+            continue
         stamp = _int(hit.get("created_at_i"))
         if stamp is not None and (newest is None or stamp > newest):
             newest = stamp

@@ -1,5 +1,5 @@
 """HTML fragments (post bodies, comments, feed summaries) -> clean plain text. The one
-implementation every parser uses."""
+implementation every parser uses (plain-text cleaning lives in crawler.textnorm.clean_text)."""
 
 from __future__ import annotations
 
@@ -9,9 +9,12 @@ from typing import Any
 import lxml.html
 from lxml import etree
 
+from crawler.textnorm import safe_text
+
 BLOCKS = {"p", "div", "li", "blockquote", "pre", "h1", "h2", "h3", "h4", "h5", "h6", "tr", "ul", "ol", "table"}
 _PARAGRAPHS = re.compile(r"\n[ \t\r\f\v]*\n\s*")
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0]+")
+_TAGS = re.compile(r"<[^>]*>")
 
 
 def html_to_text(fragment: str | None, drop_classes: tuple[str, ...] = ("invisible",)) -> str:
@@ -23,11 +26,21 @@ def html_to_text(fragment: str | None, drop_classes: tuple[str, ...] = ("invisib
     - Newlines in the source are spaces, as in a browser, except inside ``<pre>``.
     - Elements with a class in ``drop_classes`` are removed (Mastodon's link-shortening
       ``<span class="invisible">``); an ``ellipsis`` span gets a trailing "…", as the web UI shows.
+    Total: control characters and lone surrogates (which lxml refuses) are removed or replaced
+    first, and markup lxml still cannot read gives its text with the tags cut out.
     """
     if not isinstance(fragment, str) or not fragment.strip():
         return ""
+    fragment = safe_text(fragment)
     if "<" not in fragment and "&" not in fragment:
         return fragment.strip()
+    try:
+        return _html_to_text(fragment, drop_classes)
+    except (etree.LxmlError, ValueError, UnicodeError, RecursionError):
+        return " ".join(_TAGS.sub(" ", fragment).split())
+
+
+def _html_to_text(fragment: str, drop_classes: tuple[str, ...]) -> str:
     try:
         root = lxml.html.fragment_fromstring(fragment, create_parent="div")
     except (etree.ParserError, ValueError):

@@ -7,19 +7,20 @@ when empty and ``more`` stubs for cut branches). Without ``raw_json=1`` text is 
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from w3lib.html import replace_entities
 
 from crawler.items import Post
-from crawler.parsers import Page, ParseError
-from crawler.parsers.bluesky import load_json
-from crawler.parsers.hackernews import epoch_iso
+from crawler.parsers import RECORD_ERRORS, Page, ParseError, as_int, as_text, load_json, tidy_post
+from crawler.textnorm import epoch_to_utc_iso
 
 PLATFORM = "reddit"
 SITE = "https://www.reddit.com"
 DELETED = ("[deleted]", "[removed]")
 KINDS = {"t3": "post", "t1": "comment"}
+_SAFE = re.compile(r"[A-Za-z0-9_]{1,64}")
 
 
 def unescape(value: Any) -> str | None:
@@ -30,29 +31,41 @@ def unescape(value: Any) -> str | None:
     return text or None
 
 
-def _int(value: Any) -> int | None:
-    if isinstance(value, bool):
+_int = as_int
+
+
+def permalink_url(kind: str, data: dict[str, Any]) -> str | None:
+    """The thing's web URL: ``SITE + permalink`` when Reddit sends one (relative), else built from
+    subreddit, ``link_id`` and ``id`` (comments of older threads come without ``permalink``):
+    ``/r/<sub>/comments/<link id>/comment/<id>/`` for a comment, ``/r/<sub>/comments/<id>/`` for a
+    post; None when those are missing too."""
+    permalink = data.get("permalink")
+    if isinstance(permalink, str) and permalink.startswith("/"):
+        return SITE + permalink
+    sub, ident = as_text(data.get("subreddit")), as_text(data.get("id"))
+    if not sub or not ident or not _SAFE.fullmatch(sub) or not _SAFE.fullmatch(ident):
         return None
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return value if isinstance(value, int) else None
+    if kind == "t3":
+        return f"{SITE}/r/{sub}/comments/{ident}/"
+    link = (as_text(data.get("link_id")) or "").removeprefix("t3_")
+    return f"{SITE}/r/{sub}/comments/{link}/comment/{ident}/" if _SAFE.fullmatch(link) else None
 
 
 def fullname(kind: str, data: dict[str, Any]) -> str | None:
     """t3_xxx / t1_xxx from ``name``, else from the kind and ``id``."""
-    name = data.get("name")
-    if isinstance(name, str) and name:
+    name = as_text(data.get("name"))
+    if name and name.strip():
         return name
-    ident = data.get("id")
-    return f"{kind}_{ident}" if isinstance(ident, str) and ident else None
+    ident = as_text(data.get("id"))
+    return f"{kind}_{ident}" if ident and ident.strip() else None
 
 
 def external_links(data: dict[str, Any]) -> list[str]:
     """A link post's target (not the post's own reddit.com address, not for self posts)."""
     if data.get("is_self"):
         return []
-    url = data.get("url_overridden_by_dest") or data.get("url")
-    if not isinstance(url, str) or not url.startswith(("http://", "https://")):
+    url = as_text(data.get("url_overridden_by_dest")) or as_text(data.get("url"))
+    if not url or not url.startswith(("http://", "https://")):
         return []
     own = data.get("permalink")
     if isinstance(own, str) and own and url.endswith(own):
@@ -63,20 +76,20 @@ def external_links(data: dict[str, Any]) -> list[str]:
 def parse_thing(kind: str, data: dict[str, Any], name: str, query: str | None) -> Post:
     """One t3 (post) or t1 (comment) ``data`` object -> Post."""
     body = data.get("selftext") if kind == "t3" else data.get("body")
-    author = data.get("author")
+    author = as_text(data.get("author"))
     edited = data.get("edited")
-    permalink = data.get("permalink")
-    return Post(
+    created = data.get("created_utc")
+    post = Post(
         platform=PLATFORM,
         platform_id=name,
-        url=SITE + permalink if isinstance(permalink, str) and permalink.startswith("/") else None,
+        url=permalink_url(kind, data),
         kind=KINDS[kind],
         title=unescape(data.get("title")) if kind == "t3" else None,
         text=None if body in DELETED else unescape(body),
-        created_at=epoch_iso(data.get("created_utc")),
-        created_at_raw=None if data.get("created_utc") is None else str(data["created_utc"]),
-        edited_at=epoch_iso(edited) if not isinstance(edited, bool) else None,
-        author=None if author in DELETED or not author else str(author),
+        created_at=epoch_to_utc_iso(created, "s"),
+        created_at_raw=str(created) if isinstance(created, int | float) and not isinstance(created, bool) else None,
+        edited_at=epoch_to_utc_iso(edited, "s"),
+        author=None if author in DELETED or not author else author,
         author_id=data.get("author_fullname") or None,
         links=external_links(data) if kind == "t3" else [],
         like_count=_int(data.get("score")),
@@ -88,6 +101,7 @@ def parse_thing(kind: str, data: dict[str, Any], name: str, query: str | None) -
         source_query=query,
         raw=data,
     )
+    return tidy_post(post)
 
 
 def _walk(children: list[Any], query: str | None, page: Page) -> None:
@@ -99,21 +113,29 @@ def _walk(children: list[Any], query: str | None, page: Page) -> None:
         kind, data = child.get("kind"), child["data"]
         if kind == "more":
             ids = data.get("children") if isinstance(data.get("children"), list) else []
-            page.extra.setdefault("more", []).extend(str(i) for i in ids if i)
-            count = data.get("count")
-            page.extra["more_count"] = page.extra.get("more_count", 0) + (count if isinstance(count, int) else 0)
+            page.extra.setdefault("more", []).extend(t for t in (as_text(i) for i in ids) if t)
+            count = as_int(data.get("count"))
+            page.extra["more_count"] = page.extra.get("more_count", 0) + (count or 0)
             continue
-        if kind not in KINDS:
-            page.skipped.append(f"reddit child #{n}: kind {kind!r}")
+        if not isinstance(kind, str) or kind not in KINDS:
+            page.skipped.append(f"reddit child #{n}: kind {str(kind)[:40]!r}")
             continue
         name = fullname(kind, data)
         if name is None:
             page.skipped.append(f"reddit {kind} #{n}: no id")
         else:
-            page.items.append(parse_thing(kind, data, name, query))
+            try:
+                page.items.append(parse_thing(kind, data, name, query))
+            except RECORD_ERRORS as exc:
+                page.skipped.append(f"reddit {name}: unreadable ({type(exc).__name__}: {exc})"[:200])
         replies = data.get("replies")
         if isinstance(replies, dict):  # "" when there are none
-            _walk(listing_children(replies), query, page)
+            try:
+                _walk(listing_children(replies), query, page)
+            except ParseError as exc:
+                page.skipped.append(f"reddit {name}: replies are not a Listing ({exc})")
+            except RecursionError:
+                page.skipped.append(f"reddit {name}: replies nested too deeply")
 
 
 def listing_children(listing: Any) -> list[Any]:

@@ -19,7 +19,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from crawler.items import Post
-from crawler.parsers import Page, ParseError
+from crawler.parsers import RECORD_ERRORS, Page, ParseError, tidy_post
 from crawler.parsers.zeeschuimer import (
     REDNOTE_NOTE_URL,
     epoch_to_iso,
@@ -220,6 +220,10 @@ def parse_note_page(html: str, url: str) -> Page:
     note = _find_note(state, wanted)
     if note is None:
         return Page(skipped=[_no_note_reason(html, "note not in page state")])
-    page = Page(items=[note_to_post(note)])
+    try:
+        post = tidy_post(note_to_post(note))
+    except RECORD_ERRORS as exc:
+        return Page(skipped=[f"note unreadable ({type(exc).__name__}: {exc})"[:200]])
+    page = Page(items=[post])
     page.extra["note_id"] = page.items[0].platform_id
     return page

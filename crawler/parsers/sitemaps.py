@@ -18,12 +18,11 @@ from __future__ import annotations
 import re
 import zlib
 from dataclasses import dataclass, field
-from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
-from crawler.parsers import Page, ParseError
-from crawler.textnorm import clean_line, to_utc_iso
+from crawler.parsers import RECORD_ERRORS, Page, ParseError, http_url
+from crawler.textnorm import clean_line, string_to_utc_iso
 
 NEWS_NS = "http://www.google.com/schemas/sitemap-news/0.9"
 # the same namespace as some generators write it (https, trailing slash); the prefix never counts
@@ -60,12 +59,12 @@ class SitemapEntry:
 def parse_robots_sitemaps(text: str, url: str) -> list[str]:
     """The ``Sitemap:`` URLs in a robots.txt (any case, any position), absolute and de-duplicated."""
     found: list[str] = []
-    for line in (text or "").splitlines():
+    for line in (text if isinstance(text, str) else "").splitlines():
         m = _ROBOTS_SITEMAP.match(line)
         if not m:
             continue
-        link = urljoin(url, m.group(1).strip())
-        if urlsplit(link).scheme in ("http", "https") and link not in found:
+        link = http_url(m.group(1).strip(), url)
+        if link and link not in found:
             found.append(link)
     return found
 
@@ -90,15 +89,35 @@ def _text(el) -> str | None:
 
 
 def _date(raw: str | None) -> str | None:
+    """A W3C datetime (``lastmod``, ``news:publication_date``) -> UTC ISO; date-only is midnight UTC."""
     if not raw:
         return None
     if re.fullmatch(r"\d{4}(-\d{2})?", raw):  # W3C datetime allows YYYY and YYYY-MM
         raw = (raw + "-01-01")[:10] if len(raw) == 4 else raw + "-01"
-    return to_utc_iso(raw)
+    return string_to_utc_iso(raw)
+
+
+def _split_tag(el) -> tuple[str | None, str]:
+    """(namespace, local name) of an element; read from the tag text (``etree.QName`` raises on
+    the odd names a recovering parser lets through)."""
+    try:
+        tag = el.tag
+    except UnicodeError:  # a namespace lxml kept but cannot decode (an escaped surrogate)
+        return None, ""
+    if not isinstance(tag, str):
+        return None, ""
+    if tag.startswith("{") and "}" in tag:
+        ns, _, local = tag[1:].partition("}")
+        return ns, local
+    return None, tag
 
 
 def _local(el) -> str:
-    return etree.QName(el).localname if isinstance(el.tag, str) else ""
+    return _split_tag(el)[1]
+
+
+def _ns(el) -> str | None:
+    return _split_tag(el)[0]
 
 
 def _children(el, name: str) -> list:
@@ -112,7 +131,7 @@ def _child(el, name: str):
 
 def _news(el):
     for c in el.iter():
-        if isinstance(c.tag, str) and etree.QName(c).namespace in NEWS_NAMESPACES and _local(c) == "news":
+        if _local(c) == "news" and _ns(c) in NEWS_NAMESPACES:
             return c
     return None
 
@@ -121,11 +140,7 @@ def _news_child(news, *path: str):
     el = news
     for name in path:
         el = next(
-            (
-                c
-                for c in el
-                if isinstance(c.tag, str) and _local(c) == name and etree.QName(c).namespace in NEWS_NAMESPACES
-            ),
+            (c for c in el if _local(c) == name and _ns(c) in NEWS_NAMESPACES),
             None,
         )
         if el is None:
@@ -135,6 +150,9 @@ def _news_child(news, *path: str):
 
 def parse_sitemap(body: bytes, url: str) -> Page:
     """A sitemap (XML or gzipped XML) -> Page. Raises ParseError when it is not a sitemap at all."""
+    if not isinstance(body, bytes | bytearray):
+        raise ParseError("sitemap body is not bytes")
+    body = bytes(body)
     if body[:2] == b"\x1f\x8b":
         body = _gunzip(body)
     body = body.lstrip(b"\xef\xbb\xbf").lstrip()  # BOM, blank lines before <?xml ...?>
@@ -143,8 +161,8 @@ def parse_sitemap(body: bytes, url: str) -> Page:
     parser = etree.XMLParser(recover=True, resolve_entities=False, no_network=True, huge_tree=False)
     try:
         root = etree.fromstring(body, parser=parser)
-    except etree.XMLSyntaxError as exc:
-        raise ParseError(f"not XML: {exc}") from None
+    except (etree.XMLSyntaxError, ValueError) as exc:
+        raise ParseError(f"not XML: {exc}"[:300]) from None
     if root is None:
         raise ParseError("not XML: nothing could be parsed")
     kind = _local(root)
@@ -153,7 +171,7 @@ def parse_sitemap(body: bytes, url: str) -> Page:
     elif kind == "urlset":
         page = _parse_urlset(root, url)
     else:
-        raise ParseError(f"not a sitemap: the root element is <{kind or root.tag}>")
+        raise ParseError(f"not a sitemap: the root element is <{(kind or '?')[:60]}>")
     # malformed XML (truncated downloads, stray '&'): what lxml could recover is kept, and said
     page.extra["xml_errors"] = [f"line {e.line}: {e.message}" for e in parser.error_log][:5]
     return page
@@ -162,42 +180,56 @@ def parse_sitemap(body: bytes, url: str) -> Page:
 def _parse_index(root, url: str) -> Page:
     page = Page(extra={"kind": "index", "sitemaps": [], "sitemap_lastmod": {}})
     for n, sm in enumerate(_children(root, "sitemap")):
-        loc = _text(_child(sm, "loc"))
-        if not loc:
-            page.skipped.append(f"sitemap #{n}: no <loc>")
-            continue
-        link = urljoin(url, loc)
-        if urlsplit(link).scheme not in ("http", "https"):
-            page.skipped.append(f"sitemap #{n}: not an http(s) URL: {loc[:100]!r}")
-            continue
-        if link not in page.extra["sitemaps"]:
-            page.extra["sitemaps"].append(link)
-            page.extra["sitemap_lastmod"][link] = _date(_text(_child(sm, "lastmod")))
+        try:
+            loc = _text(_child(sm, "loc"))
+            if not loc:
+                page.skipped.append(f"sitemap #{n}: no <loc>")
+                continue
+            link = http_url(loc, url)
+            if not link:
+                page.skipped.append(f"sitemap #{n}: not an http(s) URL: {loc[:100]!r}")
+                continue
+            if link not in page.extra["sitemaps"]:
+                lastmod = _date(_text(_child(sm, "lastmod")))
+                page.extra["sitemaps"].append(link)
+                page.extra["sitemap_lastmod"][link] = lastmod
+        except RECORD_ERRORS as exc:
+            page.skipped.append(f"sitemap #{n}: unreadable ({type(exc).__name__}: {exc})"[:200])
     return page
 
 
 def _parse_urlset(root, url: str) -> Page:
     page = Page(extra={"kind": "urlset", "sitemaps": [], "news_entries": 0})
     for n, el in enumerate(_children(root, "url")):
-        loc = _text(_child(el, "loc"))
-        if not loc:
-            page.skipped.append(f"url #{n}: no <loc>")
+        try:
+            entry = _entry(el, n, url, page)
+        except RECORD_ERRORS as exc:
+            page.skipped.append(f"url #{n}: unreadable ({type(exc).__name__}: {exc})"[:200])
             continue
-        link = urljoin(url, loc)
-        if urlsplit(link).scheme not in ("http", "https") or not urlsplit(link).netloc:
-            page.skipped.append(f"url #{n}: not an http(s) URL: {loc[:100]!r}")
-            continue
-        lastmod_raw = _text(_child(el, "lastmod"))
-        entry = SitemapEntry(loc=link, lastmod=_date(lastmod_raw), lastmod_raw=lastmod_raw)
-        news = _news(el)
-        if news is not None:
-            page.extra["news_entries"] += 1
-            entry.news_title = clean_line(_text(_news_child(news, "title")))
-            keywords = _text(_news_child(news, "keywords")) or ""
-            entry.news_keywords = [k.strip() for k in re.split(r"[,，]", keywords) if k.strip()]
-            entry.publication_date_raw = _text(_news_child(news, "publication_date"))
-            entry.publication_date = _date(entry.publication_date_raw)
-            entry.publication_name = clean_line(_text(_news_child(news, "publication", "name")))
-            entry.publication_language = _text(_news_child(news, "publication", "language"))
-        page.items.append(entry)
+        if entry is not None:
+            page.items.append(entry)
     return page
+
+
+def _entry(el, n: int, url: str, page: Page) -> SitemapEntry | None:
+    loc = _text(_child(el, "loc"))
+    if not loc:
+        page.skipped.append(f"url #{n}: no <loc>")
+        return None
+    link = http_url(loc, url)
+    if not link:
+        page.skipped.append(f"url #{n}: not an http(s) URL: {loc[:100]!r}")
+        return None
+    lastmod_raw = _text(_child(el, "lastmod"))
+    entry = SitemapEntry(loc=link, lastmod=_date(lastmod_raw), lastmod_raw=lastmod_raw)
+    news = _news(el)
+    if news is not None:
+        entry.news_title = clean_line(_text(_news_child(news, "title")))
+        keywords = _text(_news_child(news, "keywords")) or ""
+        entry.news_keywords = [k.strip() for k in re.split(r"[,，]", keywords) if k.strip()]
+        entry.publication_date_raw = _text(_news_child(news, "publication_date"))
+        entry.publication_date = _date(entry.publication_date_raw)
+        entry.publication_name = clean_line(_text(_news_child(news, "publication", "name")))
+        entry.publication_language = _text(_news_child(news, "publication", "language"))
+        page.extra["news_entries"] += 1
+    return entry

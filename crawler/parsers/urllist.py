@@ -17,8 +17,8 @@ import io
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from crawler.parsers import Page, ParseError
-from crawler.textnorm import clean_line, to_utc_iso
+from crawler.parsers import Page, ParseError, http_url
+from crawler.textnorm import clean_line, safe_text, string_to_utc_iso
 
 TITLE_COLUMNS = ("title", "headline")
 DATE_COLUMNS = ("published", "published_at", "date", "pubdate")
@@ -37,11 +37,14 @@ def _valid(url: str) -> str | None:
     """None if url is a usable absolute http(s) URL, else the reason it is not."""
     if not url:
         return "empty URL"
-    parts = urlsplit(url)
-    if parts.scheme.lower() not in ("http", "https"):
+    try:
+        scheme = urlsplit(url).scheme.lower()
+    except ValueError:
+        scheme = ""
+    if scheme not in ("http", "https"):
         return f"not an http(s) URL: {url[:100]!r}"
-    if not parts.hostname or " " in url:
-        return f"no host or spaces in URL: {url[:100]!r}"
+    if not http_url(url):
+        return f"no host or spaces in URL: {url[:100]!r}"  # or a host/port that cannot be read
     return None
 
 
@@ -61,9 +64,9 @@ def _looks_like_csv(first: str) -> str | None:
 
 def parse_url_list(text: str, name: str) -> Page:
     """The text of a URL list -> Page of UrlEntry; ``name`` (file path or URL) is for messages."""
-    if text is None:
+    if not isinstance(text, str):
         raise ParseError(f"{name}: no text")
-    text = text.lstrip("\ufeff")
+    text = safe_text(text.lstrip("\ufeff"))
     lines = text.splitlines()
     body = _meaningful(lines)
     page = Page(extra={"format": "text", "name": name})
@@ -100,8 +103,10 @@ def _parse_csv(lines: list[str], header_line: int, delim: str, page: Page) -> No
         rows = list(reader)
     except csv.Error as exc:
         raise ParseError(f"{name}: unreadable CSV: {exc}") from None
-    header = [h.strip().casefold() for h in rows[0]]
+    header = [h.strip().casefold() for h in rows[0]] if rows else []
     col = {h: i for i, h in enumerate(header)}
+    if "url" not in col:  # e.g. an unclosed quote in the header swallowed the rest of the file
+        raise ParseError(f"{name}: the CSV header has no 'url' column once read as CSV (an unclosed quote?)")
     url_i = col["url"]
     title_i = next((col[c] for c in TITLE_COLUMNS if c in col), None)
     date_i = next((col[c] for c in DATE_COLUMNS if c in col), None)
@@ -120,7 +125,7 @@ def _parse_csv(lines: list[str], header_line: int, delim: str, page: Page) -> No
                 url=url,
                 line=n,
                 title=clean_line(_cell(row, title_i)) or None,
-                published_at=to_utc_iso(raw_date),
+                published_at=string_to_utc_iso(raw_date),
                 published_at_raw=raw_date,
             )
         )

@@ -24,12 +24,12 @@ import json
 import math
 import re
 from collections.abc import Iterable, Iterator
-from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from crawler.items import Post
-from crawler.parsers import Page, ParseError
+from crawler.parsers import RECORD_ERRORS, Page, ParseError, tidy_post
+from crawler.textnorm import epoch_to_utc_iso, merge_tags
 
 # source_platform (without "www." and "-comments") -> Post.platform
 PLATFORM_NAMES = {
@@ -90,26 +90,10 @@ def parse_count(value: Any) -> int | None:
 def epoch_to_iso(value: Any, unit: str = "ms") -> str | None:
     """Epoch seconds or milliseconds (number or digit string) -> ``YYYY-MM-DDTHH:MM:SSZ`` (UTC).
 
-    A value that is obviously in the other unit (ms passed as seconds or the reverse) is
-    corrected; zero, negative and unreadable values give None.
+    The one epoch rule (crawler.textnorm.epoch_to_utc_iso): a value obviously in the other unit
+    is corrected; zero, negative and unreadable values give None. Times are UTC, never local.
     """
-    if value is None or isinstance(value, bool):
-        return None
-    try:
-        number = float(value)
-    except (TypeError, ValueError):
-        return None
-    if not math.isfinite(number) or number <= 0:
-        return None
-    seconds = number / 1000 if unit == "ms" else number
-    if unit == "ms" and number < 1e11:  # a 10-digit value is seconds
-        seconds = number
-    elif unit == "s" and number > 1e11:  # a 13-digit value is milliseconds
-        seconds = number / 1000
-    try:
-        return datetime.fromtimestamp(seconds, tz=UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    except (OverflowError, OSError, ValueError):
-        return None
+    return epoch_to_utc_iso(value, unit)
 
 
 def rednote_text_and_tags(desc: str | None, tag_list: Any = None) -> tuple[str | None, list[str]]:
@@ -133,14 +117,9 @@ def rednote_text_and_tags(desc: str | None, tag_list: Any = None) -> tuple[str |
 
 
 def _unique(values: list[str]) -> list[str]:
-    seen: set[str] = set()
-    out = []
-    for value in values:
-        key = value.casefold()
-        if value and key not in seen:
-            seen.add(key)
-            out.append(value)
-    return out
+    """Tags without repeats under the one folding rule (crawler.textnorm.tag_key); a '#@user'
+    mention is not a tag."""
+    return merge_tags(values)
 
 
 def _get(mapping: Any, *keys: str) -> Any:
@@ -208,7 +187,7 @@ def parse_line(line: str, lineno: int) -> Post:
             post = _douyin(data, hint)
     except ParseError:
         raise
-    except (KeyError, TypeError, ValueError, AttributeError, IndexError) as exc:
+    except RECORD_ERRORS as exc:
         raise ParseError(f"unexpected {platform} item shape ({type(exc).__name__}: {exc})") from None
     # The capture's item_id is the key; Zeeschuimer writes "undefined" when the page's map
     # was keyed by undefined, so fall back on the id the item carries itself.
@@ -220,7 +199,7 @@ def parse_line(line: str, lineno: int) -> Post:
         post.url = REDNOTE_NOTE_URL.format(item_id)
     post.raw = record
     post.observed_at = epoch_to_iso(record.get("timestamp_collected"))  # each line is one observation
-    return post
+    return tidy_post(post)
 
 
 def iter_ndjson(lines: Iterable[str], source: str) -> Iterator[tuple[int, Post | None, str | None]]:
@@ -436,7 +415,7 @@ def _tiktok(data: dict, hint: str) -> Post:
         author_name=name,
         author_followers=parse_count(_get(data.get("authorStats"), "followerCount")),
         hashtags=_unique([t.strip() for t in tags if isinstance(t, str)]),
-        mentions=_unique(mentions),
+        mentions=list(dict.fromkeys(m for m in mentions if isinstance(m, str))),
         like_count=count("diggCount"),
         reply_count=count("commentCount"),
         share_count=count("shareCount"),
