@@ -1,4 +1,6 @@
-"""Tests for crawler.parsers.article: fixtures per case, decoding, dates, and the quality gate.
+"""Tests for crawler.parsers.article: fixtures per case, decoding, dates, authors, titles, text rules.
+
+The quality gate over real and synthetic pages is tests/test_extraction_gate.py.
 
 Each ``tests/fixtures/article/<case>/`` holds ``page.html`` (UTF-8) or ``page.bin`` (raw bytes, for
 pages whose charset matters) and ``meta.json``: the fetched ``url``, the ``content_type`` header,
@@ -8,7 +10,6 @@ main text, and optionally ``expected_encoding``/``expected_header_lied`` for ``d
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import re
 from pathlib import Path
@@ -18,6 +19,7 @@ import pytest
 
 from crawler.parsers import ParseError
 from crawler.parsers.article import (
+    DATE_SOURCES,
     FIELDS,
     clean_authors,
     decode_html,
@@ -66,6 +68,8 @@ def test_fixture(case: str) -> None:
         assert snippet not in text, f"{case}: boilerplate {snippet!r} leaked"
     for key in ("published_at", "modified_at"):
         assert result[key] is None or UTC_RE.match(result[key])
+    assert (result["published_at"] is None) == (result["published_local"] is None) == (result["date_source"] is None)
+    assert result["date_source"] in (None, *DATE_SOURCES)
     assert "\n\n\n" not in text and "  " not in text
     assert result["method"] in {"trafilatura", "jsonld", "paragraphs"}
 
@@ -238,24 +242,151 @@ def test_short_chinese_paragraphs_survive() -> None:
         assert paragraph in text
 
 
-# --- quality gate over the benchmark set ---------------------------------------------------
+# --- page-local dates and their source ------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def bench() -> Any:
-    path = ROOT / "bench" / "bench_extraction.py"
-    spec = importlib.util.spec_from_file_location("bench_extraction", path)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+def _page(head: str = "", body: str = "", lang: str = "en") -> str:
+    text = "RedNote welcomed a wave of new users from the United States during the week of the ban. " * 4
+    return f'<html lang="{lang}"><head>{head}</head><body>{body}<p>{text}</p></body></html>'
 
 
-def test_quality_gate(bench: Any) -> None:
-    """F1 and metadata accuracy on bench/extraction must not fall below the pinned floors."""
-    floors = json.loads((ROOT / "bench" / "extraction" / "floors.json").read_text())
-    pages = bench.load_pages()
-    assert len(pages) >= 40
-    scores = bench.score(pages, bench.project_extract)
-    for key, floor in floors.items():
-        assert scores[key] >= floor, f"{key}: {scores[key]:.3f} < floor {floor}"
+def test_published_local_keeps_the_page_day() -> None:
+    page = _page('<meta property="article:published_time" content="2025-01-15T00:30:00+02:00">')
+    result = extract_article(page, "https://example.com/a")
+    assert result["published_at"] == "2025-01-14T22:30:00Z"  # the UTC instant is the day before
+    assert result["published_local"] == "2025-01-15T00:30:00+02:00"
+    assert result["date_source"] == "meta"
+
+
+def test_jsonld_date_only_is_a_bare_day() -> None:
+    head = '<script type="application/ld+json">{"@type": "NewsArticle", "datePublished": "2025-01-15"}</script>'
+    result = extract_article(_page(head), "https://example.com/a")
+    assert (result["published_at"], result["published_local"], result["date_source"]) == (
+        "2025-01-15T00:00:00Z",
+        "2025-01-15",
+        "jsonld",
+    )
+
+
+def test_chinese_dateline_outside_any_class_is_china_time() -> None:
+    page = _page(body="<table><tr><td>2025年1月14日 10:30 来源：本站</td></tr></table>", lang="zh-CN")
+    result = extract_article(page, "https://example.cn/a")
+    assert result["published_local"] == "2025-01-14T10:30:00+08:00"
+    assert result["published_at"] == "2025-01-14T02:30:00Z"
+    assert result["date_source"] == "text"
+
+
+def test_german_dateline_via_dateparser() -> None:
+    page = _page(body='<div class="article-date">Veröffentlicht am 15. Januar 2025</div>', lang="de")
+    result = extract_article(page, "https://example.de/a")
+    assert (result["published_local"], result["date_source"]) == ("2025-01-15", "text")
+
+
+def test_dotted_european_date() -> None:
+    page = _page(body='<span class="date">15.01.2025</span>', lang="de")
+    assert extract_article(page, "https://example.de/a")["published_local"] == "2025-01-15"
+
+
+def test_relative_date_is_not_the_crawl_time() -> None:
+    page = _page(body='<span class="date">vor 3 Stunden</span><span class="time">3小时前</span>', lang="de")
+    result = extract_article(page, "https://example.de/guide")
+    assert result["published_at"] is None and result["published_local"] is None and result["date_source"] is None
+
+
+def test_date_from_url_path() -> None:
+    result = extract_article(_page(), "https://example.com/news/2025/01/15/rednote-story")
+    assert (result["published_local"], result["date_source"]) == ("2025-01-15", "url")
+
+
+def test_copyright_year_is_not_a_date() -> None:
+    result = extract_article(_page(body="<footer>© 2019 Example Media</footer>"), "https://example.com/guide")
+    assert result["published_at"] is None
+
+
+# --- authors and titles ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("body", "want"),
+    [
+        ('<div class="story-author-box"><a href="/p/jane">Jane Roe</a></div>', ["Jane Roe"]),
+        ("<p><b>Von Anna Schmidt und Max Weber</b></p>", ["Anna Schmidt", "Max Weber"]),
+        ('<div class="c-byline">By Dan Goodin - Apr 16, 2015 8:02 pm UTC</div>', ["Dan Goodin"]),
+        ("<table><tr><td>作者：王芳</td></tr></table>", ["王芳"]),
+        ("<p>本报记者 张伟 李娜</p>", ["张伟", "李娜"]),
+        ("<p>编辑：刘洋</p>", ["刘洋"]),
+        ('<div class="comments"><span class="comment-author">troll99 fan</span></div>', []),
+        ('<div class="author">Follow @someone</div>', []),
+    ],
+)
+def test_page_bylines(body: str, want: list[str]) -> None:
+    assert extract_article(_page(body=body), "https://example.com/a")["authors"] == want
+
+
+def test_writer_beats_editor_in_chinese_bylines() -> None:
+    body = "<p>编辑：刘洋</p><p>记者 赵一鸣</p>"
+    assert extract_article(_page(body=body), "https://example.cn/a")["authors"] == ["赵一鸣"]
+
+
+def test_visible_h1_beats_rewritten_og_title() -> None:
+    head = (
+        "<title>Supreme Court upholds TikTok law - Harbor Courier</title>"
+        '<meta property="og:title" content="You will not believe what the court just did to TikTok">'
+    )
+    page = _page(head, "<h1>Supreme Court upholds TikTok law</h1>")
+    assert extract_article(page, "https://example.com/a")["title"] == "Supreme Court upholds TikTok law"
+
+
+def test_og_title_kept_when_the_title_element_agrees() -> None:
+    head = (
+        "<title>Apple’s Vision Pro hands-on: the Retina moment - The Verge</title>"
+        '<meta property="og:title" content="Apple’s Vision Pro hands-on: the Retina moment">'
+    )
+    page = _page(head, "<h1>Apple’s Vision Pro is the Retina moment</h1>")
+    assert extract_article(page, "https://example.com/a")["title"] == "Apple’s Vision Pro hands-on: the Retina moment"
+
+
+def test_hidden_h1_is_ignored() -> None:
+    head = "<title>TikTok returns to US app stores - Example</title>"
+    page = _page(head, '<h1 style="display:none">TikTok returns to US app stores today</h1>')
+    assert extract_article(page, "https://example.com/a")["title"] == "TikTok returns to US app stores"
+
+
+# --- main text rules -----------------------------------------------------------------------------
+
+
+def test_body_class_tokens_never_remove_the_page() -> None:
+    paragraphs = "".join(
+        f"<p>Paragraph {i}: American users kept posting cat photos on RedNote as the TikTok deadline neared.</p>"
+        for i in range(6)
+    )
+    page = (
+        '<html><body class="has-cookie-banner subscribe-modal related-open comments-on">'
+        f'<div class="article-body">{paragraphs}</div>'
+        '<div class="newsletter-signup"><p>Sign up for our newsletter to get the daily briefing in your inbox now.</p></div>'
+        "</body></html>"
+    )
+    result = extract_article(page, "https://example.com/a")
+    assert result["method"] == "trafilatura"
+    assert "Paragraph 0" in result["text"] and "Paragraph 5" in result["text"]
+    assert "newsletter" not in result["text"]
+
+
+def test_jsonld_body_only_when_primary_fails_and_overlaps(monkeypatch: pytest.MonkeyPatch) -> None:
+    from crawler.parsers.article import text as text_module
+    from crawler.parsers.article.metadata import parse_tree
+
+    short = "TikTok users moved to RedNote in January, posting cat photos and Mandarin lessons."
+    longer = short + " " + "Chinese users welcomed them with memes, recipes and jokes about the cat tax. " * 8
+    unrelated = "A completely different story about football transfers and league tables. " * 10
+    tree = parse_tree(f"<html><body><p>{short}</p></body></html>")
+    monkeypatch.setattr(text_module, "trafilatura_text", lambda tree, url: short)
+    assert text_module.primary_failed(short, None)  # too short
+    assert text_module.pick_text(tree, {"articleBody": longer}, "https://e.com/a") == (longer.strip(), "jsonld")
+    assert text_module.pick_text(tree, {"articleBody": unrelated}, "https://e.com/a") == (short, "trafilatura")
+    paywalled = {"articleBody": longer, "isAccessibleForFree": False}
+    assert text_module.pick_text(tree, paywalled, "https://e.com/a")[1] != "jsonld"
+    long_enough = short * 6
+    assert not text_module.primary_failed(long_enough, None)
+    monkeypatch.setattr(text_module, "trafilatura_text", lambda tree, url: long_enough)
+    assert text_module.pick_text(tree, {"articleBody": long_enough + " more"}, "https://e.com/a")[1] == "trafilatura"
