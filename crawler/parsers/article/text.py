@@ -82,11 +82,10 @@ _BOX_WORDS = (
     "newsletter", "paywall", "subscribe", "subscription", "cookie", "consent", "related", "share", "sharing",
     "social", "recommend", "key-events", "keyevents", "comment", "promo",
 )  # fmt: skip
-_BOX_XPATH = "|".join(f'//body//*[contains(@class,"{w}") or contains(@id,"{w}")]' for w in _BOX_WORDS)
+_BOX_ANY = re.compile("|".join(_BOX_WORDS))
 _BOX_TOKEN = re.compile(r"(?:[a-z0-9]+[-_])*(?:" + "|".join(_BOX_WORDS) + r")[a-z]*(?:[-_][a-z0-9]+)*")
 MAX_BOX_SHARE = 0.2
 MAX_NAV_CHARS = 300
-_LINKS_XPATH = "//body//*[self::td or self::div or self::p][count(.//a) >= 3]"
 
 
 def boilerplate_boxes(tree: HtmlElement) -> str | None:
@@ -105,16 +104,23 @@ def boilerplate_boxes(tree: HtmlElement) -> str | None:
     total = len(body.text_content())
     paths = []
     root = tree.getroottree()
-    for node in body.xpath(_BOX_XPATH):
-        if node.tag in _NEVER_NOISE or not isinstance(node.tag, str):
+    for node in body.iterdescendants():
+        if not isinstance(node.tag, str) or node.tag in _NEVER_NOISE:
             continue
-        tokens = f"{node.get('class', '')} {node.get('id', '')}".lower().split()
-        if not any(_BOX_TOKEN.fullmatch(t) for t in tokens):
+        attrs = f"{node.get('class', '')} {node.get('id', '')}".lower()
+        if not _BOX_ANY.search(attrs) or not any(_BOX_TOKEN.fullmatch(t) for t in attrs.split()):
             continue
         if len(node.text_content()) > MAX_BOX_SHARE * total or node.find(".//h1") is not None:
             continue
         paths.append(root.getpath(node))
-    for node in body.xpath(_LINKS_XPATH):  # navigation bars: short, nothing but links
+    links: dict[Any, int] = {}
+    for link in body.iter("a"):  # navigation bars: short, nothing but links (one pass over the links)
+        for parent in link.iterancestors("td", "div", "p"):
+            links[parent] = links.get(parent, 0) + 1
+            break
+    for node, count in links.items():
+        if count < 3:
+            continue
         text = len(node.text_content().strip())
         if text <= MAX_NAV_CHARS and sum(len(a.text_content().strip()) for a in node.iter("a")) >= 0.9 * text:
             paths.append(root.getpath(node))
