@@ -147,3 +147,23 @@ def test_tolerates_missing_fields_and_old_text_key():
 def test_wrong_bodies_raise(body):
     with pytest.raises(ParseError):
         parse_search(body, "q")
+
+
+# -- issue #13: total parser -------------------------------------------------------------------
+
+
+def test_control_character_in_comment_text_and_wrong_types():
+    hits = [
+        {"objectID": "1", "_tags": ["comment"], "comment_text": "a\x0bb<p>c &amp; d", "created_at_i": 1736850600},
+        {"objectID": "2", "_tags": ["story"], "title": {"x": 1}, "author": ["x"], "points": "3",
+         "story_text": 5, "created_at_i": 10**30},
+    ]
+    page = parse_search({"hits": hits, "page": 0, "nbPages": 1})
+    one, two = page.items
+    assert one.text == "ab\n\nc & d" and one.created_at == "2025-01-14T10:30:00Z"  # was ValueError (lxml)
+    assert (two.title, two.author, two.like_count, two.text, two.created_at) == (None, None, None, None, None)
+
+
+def test_body_nested_too_deeply_is_a_parse_error():
+    with pytest.raises(ParseError):
+        parse_search("[" * 100000 + "]" * 100000)

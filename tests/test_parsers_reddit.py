@@ -196,3 +196,43 @@ def test_child_without_id_is_skipped_unknown_kind_too():
 def test_wrong_bodies_raise(func, body):
     with pytest.raises(ParseError):
         func(body, "q")
+
+
+# -- issue #13: total parser, URLs of comments without permalink --------------------------------
+
+
+def listing(*children):
+    return {"kind": "Listing", "data": {"after": None, "children": list(children)}}
+
+
+def test_comment_without_permalink_gets_its_url_built():
+    post = {"kind": "t3", "data": {"id": "1i68afs", "name": "t3_1i68afs", "subreddit": "TikTokCringe", "title": "t",
+                                   "created_utc": 1736850600}}
+    comment = {"kind": "t1", "data": {"id": "m8a1b2c", "name": "t1_m8a1b2c", "subreddit": "TikTokCringe",
+                                      "link_id": "t3_1i68afs", "parent_id": "t3_1i68afs", "body": "hi",
+                                      "created_utc": 1736850700.0, "replies": ""}}
+    page = parse_comments([listing(post), listing(comment)])
+    p, c = page.items
+    assert c.url == "https://www.reddit.com/r/TikTokCringe/comments/1i68afs/comment/m8a1b2c/"  # was None
+    assert p.url == "https://www.reddit.com/r/TikTokCringe/comments/1i68afs/"
+    odd = {"kind": "t1", "data": {"id": "x", "subreddit": "a/../b", "link_id": "t3_y"}}
+    assert parse_listing(listing(odd)).items[0].url is None  # never a URL from unsafe parts
+
+
+def test_wrong_types_are_skips_or_typed_fields_and_neighbours_are_kept():
+    children = [
+        {"kind": {"t1": 1}, "data": {"id": "a"}},  # was TypeError: unhashable type: 'dict'
+        {"kind": "t3", "data": {"id": "b", "title": ["x"], "subreddit": 1e308, "score": "9", "created_utc": 10**30,
+                                "replies": {"kind": "Listing", "data": {"children": "nope"}}}},
+        {"kind": "t3", "data": {"id": "c", "title": "fine", "created_utc": 1736850600}},
+    ]
+    page = parse_listing(json.dumps(listing(*children)))
+    assert [p.platform_id for p in page.items] == ["t3_b", "t3_c"]
+    b = page.items[0]
+    assert (b.title, b.community, b.like_count, b.created_at) == (None, None, None, None)
+    assert len(page.skipped) == 2  # the dict kind, and b's replies that are not a Listing
+
+
+def test_body_nested_too_deeply_is_a_parse_error():
+    with pytest.raises(ParseError):
+        parse_listing("[" * 100000 + "]" * 100000)  # was RecursionError

@@ -76,3 +76,21 @@ def test_csv_without_url_column_is_an_error():
 def test_commas_inside_a_plain_url_are_kept():
     (entry,) = parse_url_list("https://a.test/x,y?q=1,2\n", "commas.txt").items
     assert entry.url == "https://a.test/x,y?q=1,2"
+
+
+# -- issue #13: total parser -------------------------------------------------------------------
+
+
+def test_unclosed_quote_in_the_header_is_a_parse_error():
+    with pytest.raises(ParseError):
+        parse_url_list('",URL\nhttps://a.example/1\n', "list.csv")  # was KeyError: 'url'
+
+
+def test_unreadable_urls_and_dates_are_skips_and_neighbours_are_kept():
+    text = "http://[x/a\nhttps://a.example/ok\nhttps://a.example:99x/\nhttp://[]/\n"
+    page = parse_url_list(text, "list.txt")
+    assert [e.url for e in page.items] == ["https://a.example/ok"] and len(page.skipped) == 3
+    csv_text = "url;date\nhttps://a.example/a;Wed, 15 Jan 99999999999999999999992025 08:00:00 GMT\nhttps://a.example/b;2025-01-15\n"
+    page = parse_url_list(csv_text, "list.csv")
+    assert [(e.url, e.published_at) for e in page.items] == [
+        ("https://a.example/a", None), ("https://a.example/b", "2025-01-15T00:00:00Z")]  # was OverflowError

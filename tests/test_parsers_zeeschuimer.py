@@ -411,3 +411,31 @@ def test_spider_reads_every_line_and_counts_the_bad_ones(tmp_path):
     assert stored[D_CAMEL]["platform"] == "douyin"
     assert stored[T_API]["kind"] == "video"
     assert N_TRAVEL not in stored and T_BREAD not in stored  # off-topic: dropped by relevance
+
+
+# -- issue #13: '#@user' is a mention, one tag folding rule -------------------------------------
+
+
+def tiktok_line(desc, extras):
+    return json.dumps({"item_id": "7", "source_platform": "tiktok.com", "timestamp_collected": 1736856310000,
+                       "data": {"id": "7", "desc": desc, "createTime": 1736796161, "author": {"uniqueId": "u"},
+                                "textExtra": extras}})
+
+
+def test_hash_at_user_is_no_hashtag_and_turkish_tags_fold_to_one():
+    post = parse_line(tiktok_line("hi #@maple and #SONDAKİKA #sondakika", [
+        {"hashtagName": "@maple"}, {"hashtagName": "SONDAKİKA"}, {"hashtagName": "sondakika"},
+        {"userUniqueId": "maple"}]), 1)
+    assert post.hashtags == ["SONDAKİKA"]  # was ["@maple", "SONDAKİKA", "sondakika"]
+    assert post.mentions == ["maple"]
+    from crawler.textnorm import extract_hashtags
+
+    assert extract_hashtags(post.text) == ["SONDAKİKA"]  # what normalise adds from the text: not "@maple"
+
+
+def test_epoch_to_iso_is_the_one_epoch_rule():
+    from crawler.textnorm import epoch_to_utc_iso
+
+    for value in (1736856310000, 1736856310, "1736856310000", 0, -5, 1e400, 10**30, "x", True, None):
+        assert epoch_to_iso(value, "ms") == epoch_to_utc_iso(value, "ms")
+    assert epoch_to_iso(10**30) is None and epoch_to_iso(float("nan")) is None

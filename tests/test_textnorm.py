@@ -54,3 +54,55 @@ def test_content_hash_ignores_case_spacing_punctuation():
     assert content_hash("  ...  ") is None
 
 
+
+
+# -- issue #13 / #11: one time rule, one tag rule, total helpers --------------------------------
+from crawler.textnorm import epoch_to_utc_iso, merge_tags, string_to_utc_iso, tag_key  # noqa: E402
+
+
+@pytest.mark.parametrize("value, expected", [
+    ("Thu,28 Jul 2022 4:35:5 GMT+9", "2022-07-27T19:35:05Z"),  # email.utils read the zone as UTC
+    ("Thu, 28 Jul 2022 04:35:05 GMT-0800", "2022-07-28T12:35:05Z"),
+    ("Thu, 28 Jul 2022 04:35:05 UTC+05:30", "2022-07-27T23:05:05Z"),
+    ("Thu, 28 Jul 2022 04:35:05 EST", "2022-07-28T09:35:05Z"),
+    ("Thu, 28 Jul 2022 04:35:05 -0000", "2022-07-28T04:35:05Z"),
+    ("28 Jul 22 04:35 +0900", "2022-07-27T19:35:00Z"),
+    ("Thu, 28 Jul 2022 04:35:05 XYZ", None),  # a zone nobody can read is not UTC
+    ("Thu, 28 Jul 2022 04:35:05", None),  # nor is a missing one
+    ("9999999914 Jan 25 0:00", None),  # was OverflowError
+    ("Wed, 15 Jan 99999999999999999999992025 08:00:00 GMT", None),
+    ("20250115T029500Z", None),  # was ValueError
+    ("9999-12-31T23:59:59-05:00", None), ("0001-01-01T00:00:00+05:00", None),  # out of range in UTC
+    (10**30, None), (float("nan"), None), (0, None), (-1, None), (True, None), ([1], None), ({"a": 1}, None),
+])
+def test_to_utc_iso_reads_zones_and_is_total(value, expected):
+    assert to_utc_iso(value) == expected
+
+
+def test_string_and_epoch_rules():
+    assert string_to_utc_iso("2025-01-14T10:30:00.123456789+08:00") == "2025-01-14T02:30:00Z"
+    assert string_to_utc_iso("2025-01-14T10:30:00") == "2025-01-14T10:30:00Z"  # naive ISO is UTC by default
+    assert string_to_utc_iso("2025-01-14T10:30:00", assume_tz=None) is None
+    assert string_to_utc_iso(1736850600) is None  # a number is an epoch: epoch_to_utc_iso's job
+    assert epoch_to_utc_iso(1736850600) == epoch_to_utc_iso(1736850600000) == "2025-01-14T10:30:00Z"
+    assert epoch_to_utc_iso("1736850600.5", "s") == "2025-01-14T10:30:00Z"
+    assert epoch_to_utc_iso("soon") is None and epoch_to_utc_iso("1e400") is None
+
+
+def test_tag_key_one_folding_rule():
+    assert tag_key("SONDAKİKA") == tag_key("sondakika") == tag_key("#Sondakıka") == "sondakika"
+    assert tag_key("ＴｉｋＴｏｋ") == tag_key("tiktok")  # NFKC: full-width letters
+    assert tag_key("Straße") == tag_key("STRASSE")  # casefold, not lower
+    assert merge_tags(["SONDAKİKA"], ["sondakika", "@user", 5, None]) == ["SONDAKİKA"]
+
+
+def test_hash_at_user_is_not_a_hashtag():
+    assert extract_hashtags("#@maple hi #ok ＃＠x") == ["ok"]
+
+
+def test_helpers_are_total():
+    assert canonical_url("http://[x/a") is None and canonical_url("https://a.example:99x/") is None
+    assert canonical_url(5) is None
+    assert clean_text(5) is None and clean_text(["", " a  b "]) == "a b"
+    assert clean_text("a\x00b\ud83d") == "ab\ufffd"
+    assert clean_text("<b>x</b> y", strip_tags=True) == "x y"

@@ -49,7 +49,7 @@ def parse_json_feed(data: dict, url: str) -> Page:
         if not isinstance(item, dict):
             page.skipped.append(f"item #{n}: not an object")
             continue
-        link = http_url(_str(item.get("url")), url) or http_url(_str(item.get("external_url")), url)
+        link = http_url(item.get("url"), url) or http_url(item.get("external_url"), url)
         if not link:
             page.skipped.append(f"item #{n}: no http(s) url ({str(item.get('url'))[:80]!r})")
             continue

@@ -103,7 +103,10 @@ def _split_tag(el) -> tuple[str | None, str]:
     try:
         tag = el.tag
     except UnicodeError:  # a namespace lxml kept but cannot decode (an escaped surrogate)
-        return None, ""
+        try:
+            return None, str(el.xpath("local-name()"))
+        except (etree.LxmlError, UnicodeError, ValueError):
+            return None, ""
     if not isinstance(tag, str):
         return None, ""
     if tag.startswith("{") and "}" in tag:
