@@ -13,16 +13,31 @@
    their source and the share of originals wrongly attached to something. Then save to a
    temporary SQLite file and load it back (timed).
 
+3. Long documents, side by side with a plain baseline (``--doc-words 200-800 --zh-share 0.3``):
+   the corpus of bench/dedupe/long_corpus.py (200-800 words, 30 % Chinese, 20 % syndicated
+   copies with realistic edits, 15 % hard negatives: follow-ups reusing background paragraphs, a
+   brief quoted whole inside a long feature, same templates with other names) is indexed by the
+   project and by the plain numpy MinHash LSH of bench/dedupe/baseline.py (threshold 0.8, no
+   verification), each in its own subprocess regenerating the same corpus from the same seed, so
+   the peak RSS (VmHWM) of each is its own. Prints docs/s (generation not counted), peak RSS,
+   recall (copies in their source's cluster), precision (documents attached to an earlier
+   document's cluster that belong to that story), false attachments per hard-negative kind, the
+   exact rule's own ceiling on the first 20,000 documents, and the ratios project/baseline.
+
     .venv/bin/python bench/bench_dedupe.py --docs 1000000      # full run, about 5 minutes
     .venv/bin/python bench/bench_dedupe.py --docs 50000        # quick
+    .venv/bin/python bench/bench_dedupe.py --doc-words 200-800 --zh-share 0.3            # 100k docs
+    .venv/bin/python bench/bench_dedupe.py --doc-words 200-800 --zh-share 0.3 --docs 1000000
 """
 
 from __future__ import annotations
 
 import argparse
 import gc
+import importlib.util
 import json
 import os
+import pickle
 import random
 import resource
 import sqlite3
@@ -41,6 +56,10 @@ sys.path.insert(0, str(ROOT))
 from pipelines import neardup  # noqa: E402
 
 PAIRS = ROOT / "bench" / "dedupe" / "pairs.jsonl"
+sys.path.insert(0, str(ROOT / "bench" / "dedupe"))
+
+from baseline import PlainLSH, optimal_bands  # noqa: E402
+from long_corpus import LongCorpus  # noqa: E402
 
 
 def rss_mib() -> float:
@@ -319,6 +338,146 @@ def load_only(path: str, n_docs: int) -> None:
     )
 
 
+# ---------------------------------------------------------------- long documents, side by side
+def load_module(path: str):
+    """Another version of pipelines/neardup.py (e.g. ``git show HEAD~1:pipelines/neardup.py``)."""
+    spec = importlib.util.spec_from_file_location("neardup_other", path)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def side(name: str, n_docs: int, batch: int, words: tuple[int, int], zh: float, threshold: float, module=None) -> None:
+    """One side of the comparison, in its own process, reading the corpus written by write_corpus
+    (or generating it when no directory is given); prints one JSON line."""
+    corpus = LongCorpus(doc_words=words, zh_share=zh) if not CORPUS_DIR else None
+    index = (load_module(module) if module else neardup).NearDupIndex() if name != "baseline" else PlainLSH(threshold)
+    cluster_of = np.zeros(n_docs + 1, np.int64)
+    src_all = np.zeros(n_docs + 1, np.int64)
+    kind_all = np.zeros(n_docs + 1, np.int8)
+    kinds = {"story": 0, "copy": 1, "follow_up": 2, "brief_in_feature": 3, "template": 4}
+    t_gen = t_idx = 0.0
+    done = chars = 0
+    while done < n_docs:
+        n = min(batch, n_docs - done)
+        t0 = time.perf_counter()
+        if corpus is None:
+            with open(os.path.join(CORPUS_DIR, f"{done // batch:05d}.pickle"), "rb") as f:
+                ids, texts, dates, src, kind, _ = pickle.load(f)
+        else:
+            ids, texts, dates, src, kind, _ = corpus.batch(n)
+        t1 = time.perf_counter()
+        if name != "baseline":
+            out = index.add_batch(ids, texts, dates)
+        else:
+            out = index.add_batch(ids, texts)
+        t2 = time.perf_counter()
+        t_gen, t_idx = t_gen + t1 - t0, t_idx + t2 - t1
+        chars += sum(map(len, texts))
+        cluster_of[ids], src_all[ids] = out, src
+        kind_all[ids] = [kinds[k] for k in kind]
+        done += n
+        if done % (batch * 10) == 0 and done < n_docs:
+            print(f"  {name}: {done:>9,} docs  {done / t_idx:,.0f} docs/s  VmHWM {hwm_mib():,.0f} MiB", file=sys.stderr)
+    del texts, out
+    ids = np.arange(1, n_docs + 1)
+    src = src_all[1:]
+    cl = cluster_of[1:]
+    group = np.r_[0, np.where(src > 0, src, ids)]  # the story each document belongs to
+    copies = ids[src > 0]
+    attached = ids[cl != ids]
+    right = group[attached] == group[cluster_of[attached]]
+    wrong = {k: int(np.sum(kind_all[attached[~right]] == v)) for k, v in kinds.items()}
+    per_kind = {k: int(np.sum(kind_all[1:] == v)) for k, v in kinds.items()}
+    print(
+        json.dumps(
+            {
+                "side": name,
+                "docs": n_docs,
+                "docs_per_s": n_docs / t_idx,
+                "index_s": t_idx,
+                "gen_s": t_gen,
+                "chars_per_doc": chars / n_docs,
+                "peak_rss_mib": hwm_mib(),
+                "recall": float(np.mean(cluster_of[copies] == cluster_of[src_all[copies]])),
+                "precision": float(np.mean(right)) if attached.size else 1.0,
+                "attached": int(attached.size),
+                "wrong_by_kind": wrong,
+                "kinds": per_kind,
+            }
+        )
+    )
+
+
+CORPUS_DIR = ""
+
+
+def write_corpus(path: str, n_docs: int, batch: int, words: tuple[int, int], zh: float) -> float:
+    """Generate the corpus once, one pickle per batch; return the generation time."""
+    corpus, t0 = LongCorpus(doc_words=words, zh_share=zh), time.perf_counter()
+    for i, lo in enumerate(range(0, n_docs, batch)):
+        with open(os.path.join(path, f"{i:05d}.pickle"), "wb") as f:
+            pickle.dump(corpus.batch(min(batch, n_docs - lo)), f, protocol=pickle.HIGHEST_PROTOCOL)
+    return time.perf_counter() - t0
+
+
+def exact_ceiling(n: int, words: tuple[int, int], zh: float) -> str:
+    """What the exact rule (exact shingle sets) says about the generator's pairs."""
+    ids, texts, _, src, kind, base = LongCorpus(doc_words=words, zh_share=zh).batch(n)
+    text = dict(zip(ids, texts, strict=True))
+    copies = [neardup.similarity(text[s], t)["duplicate"] for t, s in zip(texts, src, strict=True) if s]
+    neg: dict[str, list[bool]] = defaultdict(list)
+    for t, k, b in zip(texts, kind, base, strict=True):
+        if b:
+            neg[k].append(neardup.similarity(text[b], t)["duplicate"])
+    parts = ", ".join(f"{k} {sum(v)}/{len(v)}" for k, v in sorted(neg.items()))
+    return (
+        f"exact rule on the first {n:,} documents: copies it calls duplicates {np.mean(copies):.4f} "
+        f"({len(copies):,}); hard negatives it calls duplicates of their base story: {parts}"
+    )
+
+
+def compare(n_docs: int, batch: int, words: tuple[int, int], zh: float, threshold: float, before=None) -> None:
+    bands, rows = optimal_bands(threshold)
+    print(
+        f"long documents: {n_docs:,} docs of {words[0]}-{words[1]} words, {zh:.0%} Chinese, batches of "
+        f"{batch:,}; baseline: plain numpy MinHash LSH, 128 perms, threshold {threshold}, "
+        f"{bands} bands x {rows} rows",
+        flush=True,
+    )
+    res = {}
+    tmp = tempfile.TemporaryDirectory(prefix="bench_dedupe_")
+    print(f"  corpus generated in {write_corpus(tmp.name, n_docs, batch, words, zh):,.0f} s (not counted)", flush=True)
+    for name in ("before", "project", "baseline") if before else ("project", "baseline"):
+        cmd = [sys.executable, __file__, "--side", name, "--docs", str(n_docs), "--batch", str(batch)]
+        cmd += ["--corpus", tmp.name]
+        cmd += ["--doc-words", f"{words[0]}-{words[1]}", "--zh-share", str(zh), "--threshold", str(threshold)]
+        if name == "before":
+            cmd += ["--project-module", before]
+        out = subprocess.run(cmd, capture_output=False, stdout=subprocess.PIPE, text=True, check=True).stdout
+        res[name] = json.loads(out.strip().splitlines()[-1])
+    tmp.cleanup()
+    print(f"  {res['project']['chars_per_doc']:,.0f} characters a document; generation not counted")
+    print(f"  {'':10s} {'docs/s':>9s} {'peak RSS':>10s} {'recall':>7s} {'precision':>9s}  false attachments by kind")
+    for name, r in res.items():
+        wrong = ", ".join(f"{k} {v}" for k, v in r["wrong_by_kind"].items() if v) or "none"
+        print(
+            f"  {name:10s} {r['docs_per_s']:9,.0f} {r['peak_rss_mib']:7,.0f} MiB {r['recall']:7.4f} "
+            f"{r['precision']:9.4f}  {wrong}"
+        )
+    p, b = res["project"], res["baseline"]
+    if before:
+        print(f"  before/baseline docs/s {res['before']['docs_per_s'] / b['docs_per_s']:.2f}x ({before})")
+    print(
+        f"RESULT long: project/baseline docs/s {p['docs_per_s'] / b['docs_per_s']:.2f}x, peak RSS "
+        f"{p['peak_rss_mib'] / b['peak_rss_mib']:.2f}x; project {p['docs_per_s']:,.0f} docs/s "
+        f"{p['peak_rss_mib']:,.0f} MiB recall {p['recall']:.4f} precision {p['precision']:.4f}; "
+        f"baseline {b['docs_per_s']:,.0f} docs/s {b['peak_rss_mib']:,.0f} MiB recall {b['recall']:.4f} "
+        f"precision {b['precision']:.4f}"
+    )
+    print("  " + exact_ceiling(min(n_docs, 20_000), words, zh))
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description="near-duplicate benchmark")
     ap.add_argument("--docs", type=int, default=1_000_000, help="synthetic documents to index")
@@ -326,7 +485,24 @@ def main() -> None:
     ap.add_argument("--no-persist", action="store_true", help="skip the save/load timing")
     ap.add_argument("--skip-labelled", action="store_true")
     ap.add_argument("--load-only", metavar="DB", help=argparse.SUPPRESS)
+    ap.add_argument("--doc-words", metavar="LO-HI", help="long-document comparison with the baseline, e.g. 200-800")
+    ap.add_argument("--zh-share", type=float, default=0.3, help="share of Chinese documents (long corpus)")
+    ap.add_argument("--threshold", type=float, default=0.8, help="the baseline's LSH threshold")
+    ap.add_argument("--side", choices=("project", "baseline", "before"), help=argparse.SUPPRESS)
+    ap.add_argument("--before", metavar="PY", help="also run this other version of pipelines/neardup.py (long corpus)")
+    ap.add_argument("--project-module", help=argparse.SUPPRESS)
+    ap.add_argument("--corpus", help=argparse.SUPPRESS)
     args = ap.parse_args()
+    if args.doc_words:
+        words = tuple(int(x) for x in args.doc_words.split("-"))
+        docs = args.docs if args.docs != ap.get_default("docs") else 100_000
+        if args.side:
+            global CORPUS_DIR
+            CORPUS_DIR = args.corpus or ""
+            side(args.side, docs, args.batch, words, args.zh_share, args.threshold, args.project_module)
+        else:
+            compare(docs, args.batch, words, args.zh_share, args.threshold, args.before)
+        return
     if args.load_only:
         load_only(args.load_only, args.docs)
         return

@@ -103,10 +103,11 @@ MIN_SHINGLES = 10
 SEED = 20250119
 FORMAT_VERSION = 1
 
-_CHUNK_DOCS = 2048  # documents hashed at once (bounds temporary memory)
-_CHUNK_CHARS = 1 << 22  # ... and characters (the position tables hold this many uint64)
+_CHUNK_DOCS = 16384  # documents indexed at once (one LSH run, one candidate verification)
+_HASH_DOCS = 2048  # documents hashed at once (the document index is packed in 13 bits) ...
+_HASH_CHARS = 3 << 19  # ... and characters: 1.5 Mi uint64 temporaries stay in cache (measured)
 _MAX_CHARS = 1_000_000  # only the first million characters of a document are compared
-_MINHASH_ROWS = 4096  # shingles per MinHash block: 4 Ki x 128 x 4 B = 2 MiB (cache)
+_MINHASH_ROWS = 8192  # shingles per MinHash block: 8 Ki x 128 x 4 B = 4 MiB (measured fastest)
 _CAP_PER_KEY = 16  # candidates taken per matching band key (earliest members first)
 _MAX_RUN = 1 << 18  # documents per sorted LSH run; runs are merged up to this size
 _NO_DATE = np.iinfo(np.int64).max
@@ -161,13 +162,83 @@ def _normalise(text: str | None) -> str:
     return text
 
 
+# ---- normalisation as a code point table ------------------------------------------------------
+# casefold(NFKC(text)) is computed character by character from a table, which is exact when every
+# character of the text is "simple": not a combining mark, not the second half of any canonical
+# composition, and mapped to one character with the same two properties (then NFKC neither
+# reorders nor composes across characters). A text with any other character (a combining accent,
+# a ligature, a Hangul jamo, ...) takes the ``_normalise`` path; both give the same result.
+_UNKNOWN, _UNSAFE, _DELETED = np.uint32(0xFFFFFFFF), np.uint32(0xFFFFFFFE), np.uint32(0x110000)
+_MAP = np.full(0x110000, _UNKNOWN, dtype=np.uint32)  # filled lazily, per code point seen
+_MAP[:128] = np.frombuffer(bytes(range(128)).decode("ascii").lower().encode("utf-32-le"), np.uint32)
+_MAP[[ord(c) for c in _DELETE_CHARS if ord(c) < 128 and c != "\x00"]] = _DELETED
+_SECONDS: set[int] = set()  # characters that can be the second of a canonical composition
+
+
+def _learn(cps: np.ndarray) -> None:
+    """Fill _MAP for code points not seen before."""
+    if not _SECONDS:
+        for c in range(0x110000):
+            d = unicodedata.decomposition(chr(c))
+            if d and d[0] != "<" and len(parts := d.split()) == 2:
+                _SECONDS.add(int(parts[1], 16))
+        _SECONDS.update(range(0x1161, 0x1176), range(0x11A8, 0x11C3))  # Hangul V and T jamo
+
+    def simple(ch: str) -> bool:
+        return len(ch) == 1 and not unicodedata.combining(ch) and ord(ch) not in _SECONDS
+
+    for cp in np.unique(cps).tolist():
+        ch = chr(cp)
+        try:
+            out = unicodedata.normalize("NFKC", ch).casefold()
+        except UnicodeError:  # pragma: no cover - lone surrogates
+            out = ""
+        first = unicodedata.normalize("NFKD", ch)[:1]
+        if 0xD800 <= cp < 0xE000:
+            _MAP[cp] = 0x20  # a lone surrogate: a separator (it cannot be a letter)
+        elif simple(ch) and simple(first) and out in _DELETE_CHARS and len(out) == 1:
+            _MAP[cp] = _DELETED
+        elif simple(ch) and simple(first) and simple(out):
+            _MAP[cp] = ord(out)
+        else:
+            _MAP[cp] = _UNSAFE
+
+
+def _codepoints(texts: list[str]) -> np.ndarray:
+    """casefold(NFKC(text)) of every text, apostrophes deleted, as one uint32 array with a 0
+    after each text (the same code points as joining ``_normalise`` of each text)."""
+    if any("\x00" in t for t in texts):
+        texts = [t.replace("\x00", "") for t in texts]
+    cp = np.frombuffer(("\x00".join(texts) + "\x00").encode("utf-32-le", "surrogatepass"), np.uint32)
+    m = _MAP[cp]
+    if m.max() < _DELETED:
+        return m
+    if (m == _UNKNOWN).any():
+        _learn(cp[m == _UNKNOWN])
+        m = _MAP[cp]
+    if (m == _UNSAFE).any():  # normalise the texts holding such characters in Python
+        ends = np.flatnonzero(cp == 0)
+        bad = np.unique(np.searchsorted(ends, np.flatnonzero(m == _UNSAFE))).tolist()
+        pieces, lo = [], 0
+        for d in bad:
+            start = int(ends[d - 1]) + 1 if d else 0
+            pieces.append(m[lo:start])
+            pieces.append(np.frombuffer(_normalise(texts[d]).encode("utf-32-le", "surrogatepass"), np.uint32))
+            lo = int(ends[d])  # keep the separator
+        pieces.append(m[lo:])
+        m = np.concatenate(pieces)
+    if m.max() >= _DELETED:
+        m = m[m != _DELETED]
+    return m
+
+
 _pow_cache: list[np.ndarray] = [np.ones(1, np.uint64), np.ones(1, np.uint64)]
 
 
 def _powers(n: int) -> tuple[np.ndarray, np.ndarray]:
     """M**i and M**-i mod 2**64 for i < n (cached, grown by doubling)."""
     if _pow_cache[0].size < n:
-        size = -(-n // (1 << 20)) << 20  # whole MiB-multiples: at most _CHUNK_CHARS + _MAX_CHARS
+        size = -(-n // (1 << 20)) << 20  # whole MiB-multiples: at most _HASH_CHARS + _MAX_CHARS
         _pow_cache[:] = []
         for mult in (_TOKEN_MULT, _TOKEN_MULT_INV):
             table = np.full(size, mult, np.uint64)
@@ -184,8 +255,7 @@ def _tokens(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
     absolute positions i, times M**-start (so it does not depend on where the token sits);
     separators contribute 0, so one reduceat over token starts sums each token.
     """
-    joined = "\x00".join(_normalise(t) for t in texts) + "\x00"
-    cp = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
+    cp = _codepoints(texts)
     ends = np.flatnonzero(cp == 0)
     cls = _CLASS[cp]
     word = cls == 1
@@ -203,7 +273,8 @@ def _tokens(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
     th = np.add.reduceat(val[ts[0] :], ts - ts[0])
     th *= inv[ts]
     _mix64(th)
-    tdoc = np.searchsorted(ends, ts)
+    per_doc = np.diff(np.searchsorted(ts, ends), prepend=0)  # tokens before each separator
+    tdoc = np.repeat(np.arange(ends.size), per_doc)
     return th, tdoc
 
 
@@ -263,6 +334,23 @@ def _minhash(vals: np.ndarray, doc: np.ndarray, n_docs: int) -> np.ndarray:
         sig[:, doc[doc_start[i:j]]] = np.minimum.reduceat(b, doc_start[i:j] - lo, axis=1)
         i = j
     return sig.T.copy()
+
+
+def _signatures(texts: list[str]) -> tuple[np.ndarray, np.ndarray]:
+    """(n, NUM_PERM) uint32 MinHash signatures and distinct shingle counts, hashed in pieces of
+    at most _HASH_DOCS documents and about _HASH_CHARS characters."""
+    sig = np.empty((len(texts), NUM_PERM), np.uint32)
+    counts = np.empty(len(texts), np.int64)
+    lengths = np.fromiter(map(len, texts), np.int64, len(texts))
+    start = 0
+    while start < len(texts):
+        ends = np.searchsorted(np.cumsum(lengths[start : start + _HASH_DOCS]), _HASH_CHARS, side="right")
+        end = start + max(1, int(ends))
+        vals, doc, c = _shingles(texts[start:end])
+        sig[start:end] = _minhash(vals, doc, end - start)
+        counts[start:end] = c
+        start = end
+    return sig, counts
 
 
 def _band_keys(sig: np.ndarray) -> np.ndarray:
@@ -606,29 +694,20 @@ class NearDupIndex:
         order = sorted(range(len(new_pos)), key=lambda r: (keys[r], r))
         keys = [keys[r] for r in order]
         new_pos = [new_pos[r] for r in order]
-        start = 0
-        while start < len(new_pos):
-            # chunks of at most _CHUNK_DOCS documents and about _CHUNK_CHARS characters
-            end, chars = start, 0
-            while end < len(new_pos) and end - start < _CHUNK_DOCS and (end == start or chars < _CHUNK_CHARS):
-                chars += min(len(texts[new_pos[end]] or ""), _MAX_CHARS)
-                end += 1
-            chunk = new_pos[start:end]
+        for start in range(0, len(new_pos), _CHUNK_DOCS):
+            chunk = new_pos[start : start + _CHUNK_DOCS]
             self._add_chunk(
                 ids_arr[chunk],
                 [(texts[p] or "")[:_MAX_CHARS] for p in chunk],
-                np.array(keys[start:end], np.int64),
+                np.array(keys[start : start + _CHUNK_DOCS], np.int64),
             )
-            start = end
         internal = self._internal(ids_arr)
         return self._ext.view[self._cluster.view[internal]].tolist()
 
     def _add_chunk(self, ids: np.ndarray, texts: list[str], date_keys: np.ndarray) -> None:
         n = len(texts)
         base = self._ext.n
-        vals, doc, counts = _shingles(texts)
-        sig32 = _minhash(vals, doc, n)
-        del vals, doc
+        sig32, counts = _signatures(texts)
         keys = _band_keys(sig32)
         sig = _bbit(sig32)
         del sig32

@@ -6,8 +6,10 @@ All texts are written for these tests (no real article is quoted).
 
 from __future__ import annotations
 
+import random
 import sqlite3
 import sys
+import zlib
 from pathlib import Path
 
 import pytest
@@ -306,3 +308,71 @@ def test_load_after_rows_were_deleted(tmp_path):
     assert loaded.add_batch([4], ["Headline\n\n" + RULING], [None]) == [2]
     loaded.save(conn)
     assert conn.execute("SELECT cluster_id FROM neardup_docs WHERE doc_id = 4").fetchone() == (2,)
+
+
+# ------------------------------------------------------------------ the fast paths give the same answers
+def test_table_normalisation_equals_nfkc_casefold_on_mixed_text():
+    # ASCII, CJK, full-width forms, ligatures, combining accents (reordering/composition), Hangul
+    # jamo (composition), apostrophes of several kinds, NUL and an emoji: every batch must give the
+    # code points of joining _normalise(text) for each text
+    pool = [chr(c) for c in range(32, 127)]
+    pool += [chr(c) for c in (*range(0xC0, 0x180), *range(0x300, 0x316), *range(0x1100, 0x1176))]
+    pool += [chr(c) for c in (*range(0x3000, 0x3040), *range(0xFF00, 0xFF70), *range(0xAC00, 0xAC10))]
+    pool += list("中文难民小红书\u2019\u02bc\x00\U0001f600\ufb01\u00df\u0130\u03a3\u03c2\u0b47\u0b3e\u212b")
+    rng = random.Random(3)
+    for _ in range(500):
+        texts = ["".join(rng.choice(pool) for _ in range(rng.randint(0, 30))) for _ in range(rng.randint(1, 5))]
+        expected = ("\x00".join(neardup._normalise(t) for t in texts) + "\x00").encode("utf-32-le")
+        assert neardup._codepoints(texts).tobytes() == expected, texts
+
+
+def test_hashing_in_pieces_gives_the_same_signatures(monkeypatch):
+    texts = [RULING, XINHUA, POST, FOLLOWUP, ZH_OTHER, "", POST_OTHER] * 3
+    whole, counts = neardup._signatures(texts)
+    monkeypatch.setattr(neardup, "_HASH_CHARS", 700)  # about one document a piece
+    pieces, counts2 = neardup._signatures(texts)
+    assert (whole == pieces).all() and (counts == counts2).all()
+
+
+def test_persisted_layout_is_pinned_to_the_format_version(tmp_path):
+    """The saved signatures and band keys of known texts; a change to tokens, hashing or the
+    layout must bump FORMAT_VERSION (and make load rebuild or migrate), not silently mix."""
+    conn = sqlite3.connect(tmp_path / "x.db")
+    index = NearDupIndex()
+    index.add_batch([1, 2, 3], [RULING, XINHUA, POST], [None] * 3)
+    index.save(conn)
+    rows = conn.execute("SELECT doc_id, n_shingles, band_keys, signature FROM neardup_docs ORDER BY doc_id")
+    got = [(d, n, zlib.crc32(k), zlib.crc32(s)) for d, n, k, s in rows]
+    assert neardup.FORMAT_VERSION == 1
+    assert got == [
+        (1, 186, 369893729, 3067216141),
+        (2, 256, 3844326897, 2820538368),
+        (3, 38, 275619217, 2013421491),
+    ]
+    assert conn.execute("SELECT value FROM neardup_meta WHERE key = 'format_version'").fetchone() == ("1",)
+    # and a state written at this version loads back and is matched against
+    loaded = NearDupIndex.load(conn)
+    assert loaded.add_batch([4], ["Headline\n\n" + XINHUA], [None]) == [2]
+
+
+def test_quality_on_generated_long_mixed_documents():
+    """200-800-word documents, 30 % Chinese, 20 % syndicated copies with edits and hard negatives
+    (bench/dedupe/long_corpus.py, as the benchmark uses at scale)."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench" / "dedupe"))
+    from long_corpus import LongCorpus
+
+    corpus = LongCorpus(seed=11)
+    index = NearDupIndex()
+    cluster, src = {}, {}
+    for _ in range(2):
+        ids, texts, dates, source, _, _ = corpus.batch(1500)
+        cluster.update(zip(ids, index.add_batch(ids, texts, dates), strict=True))
+        src.update(zip(ids, source, strict=True))
+    group = {i: s or i for i, s in src.items()}
+    copies = [i for i, s in src.items() if s]
+    attached = [i for i, c in cluster.items() if c != i]
+    recall = sum(cluster[i] == cluster[src[i]] for i in copies) / len(copies)
+    precision = sum(group[i] == group[cluster[i]] for i in attached) / len(attached)
+    assert len(copies) > 500
+    assert recall >= 0.99, recall
+    assert precision >= 0.98, precision
