@@ -29,7 +29,7 @@ venv: $(BIN)/.installed
 
 ## run: crawl the synthetic demo sources into $(DB), then serve it (Ctrl-C stops)
 run: venv
-	$(BIN)/python -m crawler.runall --demo --demo-port $(DEMO_PORT) --db $(DB) -s LOG_LEVEL=WARNING; \
+	$(BIN)/python -m crawler.ops.runall --demo --demo-port $(DEMO_PORT) --db $(DB) -s LOG_LEVEL=WARNING; \
 	  rc=$$?; if [ $$rc -ge 2 ]; then exit $$rc; fi
 	$(MAKE) --no-print-directory serve DB=$(DB)
 
@@ -39,7 +39,7 @@ test: venv
 
 ## crawl: every source against the live endpoints of the topic file
 crawl: venv
-	$(BIN)/python -m crawler.runall --db $(DB)
+	$(BIN)/python -m crawler.ops.runall --db $(DB)
 
 ## serve: Datasette alone on an existing database
 serve: venv
@@ -69,12 +69,12 @@ cron-install:
 ## replay: re-run an archived crawl through today's parsers and pipelines (make replay WARC=path [DB=...])
 replay: venv
 	@test -n "$(WARC)" || { echo "usage: make replay WARC=datasets/archive/<run_id>.warc.gz [DB=...]"; exit 2; }
-	$(BIN)/python -m crawler.replay $(WARC) --db $(DB)
+	$(BIN)/python -m crawler.ops.replay $(WARC) --db $(DB)
 
 ## forget: takedown - make forget URL=... or make forget AUTHOR=handle [PLATFORM=mastodon]
 forget: venv
 	@test -n "$(URL)$(AUTHOR)" || { echo "usage: make forget URL=... | AUTHOR=handle [PLATFORM=...]"; exit 2; }
-	$(BIN)/python -m crawler.forget --db $(DB) $(if $(URL),--url '$(URL)') $(if $(AUTHOR),--author '$(AUTHOR)') $(if $(PLATFORM),--platform '$(PLATFORM)') $(if $(DELETE_WARCS),--delete-warcs)
+	$(BIN)/python -m crawler.ops.forget --db $(DB) $(if $(URL),--url '$(URL)') $(if $(AUTHOR),--author '$(AUTHOR)') $(if $(PLATFORM),--platform '$(PLATFORM)') $(if $(DELETE_WARCS),--delete-warcs)
 
 ## lint: ruff
 lint: venv

@@ -4,7 +4,7 @@ next to a raw sqlite-utils insert_all of the same final rows, in the same run.
     python bench/bench_pipeline.py [--items 100000] [--batch 500]
 
 Prints items/s for both and their ratio (target: pipeline / raw >= 0.5). Both write a real SQLite
-file created by pipelines/schema.py (WAL, same indexes and FTS triggers). The pipeline side does
+file created by crawler/storage/schema.py (WAL, same indexes and FTS triggers). The pipeline side does
 everything a crawl does, near-duplicate clustering at close included. The raw side then writes
 exactly the rows the pipeline wrote (posts, search text, observations, hashtags, authors, the
 near-duplicate index), read back from the pipeline's database, with sqlite-utils insert_all, in
@@ -35,7 +35,7 @@ from pipelines.dedupe import DedupePipeline  # noqa: E402
 from pipelines.neardup import ensure_tables  # noqa: E402
 from pipelines.normalise import NormalisePipeline  # noqa: E402
 from pipelines.relevance import RelevancePipeline  # noqa: E402
-from pipelines.schema import open_db  # noqa: E402
+from crawler.storage.schema import open_db  # noqa: E402
 from pipelines.store import StorePipeline  # noqa: E402
 
 EN = ("just moved to rednote as a tiktok refugee and the cat tax is real my feed is all dumplings "

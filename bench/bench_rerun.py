@@ -71,7 +71,7 @@ def runall(db: Path, port: int) -> int:
         [
             sys.executable,
             "-m",
-            "crawler.runall",
+            "crawler.ops.runall",
             "--demo",
             "--demo-port",
             str(port),
@@ -97,7 +97,7 @@ def main() -> None:
         per = list(d.query("select spider, requests, status, stats from runs order by started_at, rowid"))
         half = len(per) // 2
         first, second = per[:half], per[half:]
-        from crawler.demo.sources import demo_args
+        from demo.sources import demo_args
 
         plan = demo_args(f"http://127.0.0.1:{port}")
         r1, r2, floor = 0, 0, 0

@@ -1,38 +1,23 @@
-"""Raw archive: every response a spider receives, as received, in one WARC file per run.
+"""The raw archive's files: where they live and how to read them.
 
-``ArchiveMiddleware`` (a downloader middleware next to the downloader, so it sees the request
-headers as sent and the response before decompression and redirects) writes to
-``ARCHIVE_DIR/<run_id>.warc.gz``: first a ``warcinfo`` record (spider, arguments, run id, the
-spider's cursors at the start), then a ``request`` and a ``response`` record per exchange
-(robots.txt excluded). Each record is one gzip member written with one ``write`` and flushed, so a
-killed crawl leaves a file readable up to its last complete record. The response record's
-``WARC-Record-ID`` goes into ``request.meta["warc_record_id"]``, and ``WarcRecordIdMiddleware`` (a
-spider middleware) copies it into ``warc_record_id`` of every Article / Post the response yields.
-
-``ARCHIVE_ENABLED = False`` turns it off; replays (crawler/replay.py) never archive.
+Writing is crawler/middlewares/archive.py (one WARC per run, ``<ARCHIVE_DIR>/<run_id>.warc.gz``);
+replay (crawler/middlewares/replay.py, crawler/ops/replay.py) and takedowns (crawler/ops/forget.py)
+read them through the functions here.
 """
 
 from __future__ import annotations
 
-import io
 import json
 import logging
+from collections import defaultdict
 from pathlib import Path
-
-from scrapy import signals
-from scrapy.exceptions import NotConfigured
-from warcio.statusandheaders import StatusAndHeaders
-from warcio.warcwriter import WARCWriter
-
-from crawler.extensions import run_id_for
-from crawler.items import Article, Post
 
 logger = logging.getLogger(__name__)
 
 SKIP_HEADERS = {b"transfer-encoding"}  # the body is stored de-chunked
 
 
-def _headers(headers) -> list[tuple[str, str]]:
+def header_pairs(headers) -> list[tuple[str, str]]:
     out = []
     for name, values in headers.items():
         if name.lower() in SKIP_HEADERS:
@@ -44,93 +29,19 @@ def _headers(headers) -> list[tuple[str, str]]:
 
 def archive_dir(settings) -> Path:
     """ARCHIVE_DIR, or archive/ next to the database when it is empty."""
+    from crawler.storage.store import path_from_settings
+
     configured = settings.get("ARCHIVE_DIR")
     if configured:
         return Path(configured)
-    return Path(settings.get("OBSERVATORY_DB")).resolve().parent / "archive"
+    return Path(path_from_settings(settings)).resolve().parent / "archive"
 
 
 def is_robots(request) -> bool:
     return request.meta.get("dont_obey_robotstxt") and request.url.endswith("/robots.txt")
 
 
-class ArchiveMiddleware:
-    def __init__(self, crawler):
-        self.crawler = crawler
-        self.dir = archive_dir(crawler.settings)
-        self.path: Path | None = None
-        self.fh = None
-
-    @classmethod
-    def from_crawler(cls, crawler):
-        s = crawler.settings
-        if not s.getbool("ARCHIVE_ENABLED", True) or s.get("REPLAY_WARC"):
-            raise NotConfigured
-        mw = cls(crawler)
-        crawler.signals.connect(mw.spider_closed, signal=signals.spider_closed)
-        return mw
-
-    def _write(self, build) -> str:
-        """Build one record with a throwaway writer; append it as one gzip member; flush."""
-        buf = io.BytesIO()
-        writer = WARCWriter(buf, gzip=True)
-        record = build(writer)
-        writer.write_record(record)
-        self.fh.write(buf.getvalue())
-        self.fh.flush()
-        return record.rec_headers.get_header("WARC-Record-ID")
-
-    def _open(self) -> None:
-        spider = self.crawler.spider
-        run_id = run_id_for(self.crawler)
-        self.dir.mkdir(parents=True, exist_ok=True)
-        self.path = self.dir / f"{run_id}.warc.gz"
-        self.fh = open(self.path, "ab")
-        info = {
-            "software": "TikTok Refugee Observatory (Scrapy)", "format": "WARC File Format 1.0",
-            "run_id": run_id, "spider": spider.name,
-            "args": json.dumps(getattr(spider, "public_args", {}), ensure_ascii=False, sort_keys=True),
-            "cursors": json.dumps(self._cursors(spider.name), ensure_ascii=False, sort_keys=True),
-        }
-        self._write(lambda w: w.create_warcinfo_record(self.path.name, info))
-        self.crawler.stats.set_value("observatory/archive/file", str(self.path))
-        logger.info("archiving responses to %s", self.path)
-
-    def _cursors(self, source: str) -> dict[str, str]:
-        from crawler.cursors import read_cursors
-
-        try:
-            return read_cursors(self.crawler.settings.get("OBSERVATORY_DB"), source)
-        except Exception:  # the archive must never stop a crawl
-            return {}
-
-    def process_response(self, request, response):
-        if is_robots(request):
-            return response
-        if self.fh is None:
-            self._open()
-        url = request.url
-        req_line = f"{request.method} {url} HTTP/1.1"
-        req_headers = StatusAndHeaders(req_line, _headers(request.headers), is_http_request=True)
-        resp_headers = StatusAndHeaders(f"{response.status} {_reason(response.status)}",
-                                        _headers(response.headers), protocol="HTTP/1.1")
-        body = response.body
-        record_id = self._write(lambda w: w.create_warc_record(
-            url, "response", payload=io.BytesIO(body), length=len(body), http_headers=resp_headers))
-        self._write(lambda w: w.create_warc_record(
-            url, "request", payload=io.BytesIO(request.body or b""), length=len(request.body or b""),
-            http_headers=req_headers, warc_headers_dict={"WARC-Concurrent-To": record_id}))
-        request.meta["warc_record_id"] = record_id
-        self.crawler.stats.inc_value("observatory/archive/records")
-        return response
-
-    def spider_closed(self, spider, reason):
-        if self.fh is not None:
-            self.fh.close()
-            self.fh = None
-
-
-def _reason(status: int) -> str:
+def reason_phrase(status: int) -> str:
     from http import HTTPStatus
 
     try:
@@ -139,23 +50,79 @@ def _reason(status: int) -> str:
         return "Unknown"
 
 
-class WarcRecordIdMiddleware:
-    """Spider middleware: every Article / Post gets the WARC record id of the response it came from."""
 
-    @classmethod
-    def from_crawler(cls, crawler):
-        return cls()
+def read_warc(path: str | Path) -> tuple[dict, dict[str, list[dict]]]:
+    """(warcinfo fields, url -> archived responses in order). A truncated tail is tolerated."""
+    from warcio.archiveiterator import ArchiveIterator
 
-    @staticmethod
-    def _tag(o, response):
-        if isinstance(o, (Article, Post)) and response is not None and not o.warc_record_id:
-            o.warc_record_id = response.meta.get("warc_record_id")
-        return o
+    info: dict = {}
+    responses: dict[str, list[dict]] = defaultdict(list)
+    with open(path, "rb") as fh:
+        try:
+            for record in ArchiveIterator(fh):
+                if record.rec_type == "warcinfo" and not info:
+                    for line in record.content_stream().read().decode("utf-8").splitlines():
+                        if ":" in line:
+                            k, v = line.split(":", 1)
+                            info[k.strip()] = v.strip()
+                elif record.rec_type == "response":
+                    http = record.http_headers
+                    responses[record.rec_headers.get_header("WARC-Target-URI")].append({
+                        "id": record.rec_headers.get_header("WARC-Record-ID"),
+                        "status": int(http.get_statuscode()),
+                        "headers": list(http.headers),
+                        "body": record.raw_stream.read(),
+                    })
+        except Exception as exc:  # a run killed mid-record: everything before it is usable
+            logger.warning("%s ends with an incomplete record (%s); replaying what precedes it", path, exc)
+    return info, dict(responses)
 
-    def process_spider_output(self, response, result):
-        for o in result:
-            yield self._tag(o, response)
 
-    async def process_spider_output_async(self, response, result):
-        async for o in result:
-            yield self._tag(o, response)
+
+SCAN_CAP = 64 * 1024 * 1024  # decoded bytes read per record at most (an archived gzip bomb stays a bomb)
+_CHUNK = 1 << 20
+
+
+def stream_contains(stream, needles: list[bytes], cap: int = SCAN_CAP) -> bool:
+    """Whether a readable stream holds a needle, read in 1 MiB chunks (never more than ``cap``)."""
+    keep = max((len(n) for n in needles), default=1) - 1
+    tail, read = b"", 0
+    while read < cap:
+        chunk = stream.read(min(_CHUNK, cap - read))
+        if not chunk:
+            return False
+        read += len(chunk)
+        buf = tail + chunk
+        if any(n in buf for n in needles):
+            return True
+        tail = buf[-keep:] if keep > 0 else b""
+    logger.warning("stopped scanning an archived record after %d MiB (decompressed)", cap >> 20)
+    return False
+
+
+def warc_files_holding(archive_dir: str | Path, needles: list[str]) -> list[Path]:
+    """WARC files under archive_dir with a record whose URL or (decoded) payload contains a needle.
+    Payloads are read as streams with a cap (``SCAN_CAP``), so memory stays bounded."""
+    from warcio.archiveiterator import ArchiveIterator
+
+    root = Path(archive_dir)
+    if not root.is_dir():
+        return []
+    raw = [n.encode("utf-8") for n in needles if n]
+    # JSON payloads escape "/" as "\/" sometimes and non-ASCII as \uXXXX: look for those spellings too
+    raw += [json.dumps(n).strip('"').encode() for n in needles if n]
+    found = []
+    for path in sorted(root.glob("*.warc.gz")):
+        try:
+            with open(path, "rb") as fh:
+                for record in ArchiveIterator(fh):
+                    if record.rec_type not in ("response", "request"):
+                        continue
+                    uri = (record.rec_headers.get_header("WARC-Target-URI") or "").encode()
+                    if any(n in uri for n in raw) or (
+                            record.rec_type == "response" and stream_contains(record.content_stream(), raw)):
+                        found.append(path)
+                        break
+        except Exception as exc:  # a truncated last record (killed run): what was read counts
+            logger.debug("stopped reading %s: %s", path, exc)
+    return found

@@ -1,9 +1,9 @@
 """Health check of a finished run: pure rules over the run's stats and the source's history.
 
 ``check(history, stats, settings) -> list[str]`` returns the problems (empty: healthy).
-``RunRecorder`` (crawler/extensions.py) calls it before writing the run's row: any problem makes
+``RunRecorder`` (crawler/extensions/run_recorder.py) calls it before writing the run's row: any problem makes
 the run's status ``failed``, is logged at ERROR, and is stored in ``runs.health`` (a JSON list), so
-``python -m crawler.runall`` (and therefore cron) exits non-zero.
+``python -m crawler.ops.runall`` (and therefore cron) exits non-zero.
 
 Rules:
 - **Silent source**: the source usually yields (at least HEALTH_USUAL_YIELD of its last

@@ -24,6 +24,8 @@ class Article:
     section: str | None = None
     published_at: str | None = None  # the document's own time (never the crawl time); NULL if unknown
     published_at_raw: str | None = None  # as the page/feed gave it
+    published_local: str | None = None  # the page's own local time with its offset (or a bare date)
+    date_source: str | None = None  # where the date came from: jsonld, meta, time, text, url, htmldate, feed
     modified_at: str | None = None
     lang: str | None = None  # ISO 639-1 (en, zh, ...); detected when the page does not say
     text: str | None = None  # main text, paragraphs separated by blank lines
@@ -39,7 +41,7 @@ class Article:
     last_seen_at: str | None = None
     run_id: str | None = None
     warc_record_id: str | None = None
-    lang_sample: str | None = None  # text awaiting the language identifier (run per store batch)
+    duplicate_of: int | None = None  # set by dedupe: the stored article with the same text (this URL is its alias)
 
 
 @dataclass
@@ -87,7 +89,6 @@ class Post:
     last_seen_at: str | None = None
     run_id: str | None = None
     warc_record_id: str | None = None
-    lang_sample: str | None = None  # text awaiting the language identifier (run per store batch)
 
 
 PLATFORMS = ("mastodon", "bluesky", "reddit", "hackernews", "xiaohongshu", "tiktok", "douyin")

@@ -15,21 +15,39 @@ benchmark needs (bench/bench_pipeline.py).
 from __future__ import annotations
 
 import re
+from pathlib import Path
 
 import rjieba
 
 _CJK_RUN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
 _ready = False
 
-# Words the default dictionary cuts apart; topic terms are added too (see add_words).
+# Words the default dictionary cuts apart; the terms of every topic file are added too.
 EXTRA_WORDS = ["小红书", "小紅書", "难民", "猫税", "对账", "抖音", "字节跳动", "最高法院", "禁令"]
+TOPICS_DIR = Path(__file__).resolve().parents[1] / "datasets" / "topics"
 
 
-def initialise(words: list[str] | None = None) -> None:
-    """Add the project's words (and the topic's Chinese terms) to the dictionary."""
+def topic_words() -> list[str]:
+    """The terms of every topic file in datasets/topics: the index (store) and the query (the
+    Datasette plugin) load the same words, whichever topic a crawl follows."""
+    from crawler.topic import TopicError, load_topic
+
+    words: list[str] = []
+    for path in sorted(TOPICS_DIR.glob("*.toml")):
+        try:
+            words += [t.label for t in load_topic(path).all_terms]
+        except TopicError:
+            continue  # a broken topic file is reported by the crawl that uses it
+    return words
+
+
+def initialise() -> None:
+    """Add the project's words and every topic's Chinese terms to the dictionary (once)."""
     global _ready
+    if _ready:
+        return
     _ready = True
-    for w in [*EXTRA_WORDS, *(words or [])]:
+    for w in [*EXTRA_WORDS, *topic_words()]:
         for run in _CJK_RUN.findall(w):
             if len(run) >= 2 and not rjieba.has_word(run):
                 rjieba.add_word(run, None, None)

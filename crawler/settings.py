@@ -23,8 +23,6 @@ OBSERVATORY_DB = os.environ.get("OBSERVATORY_DB", str(PROJECT_ROOT / "datasets" 
 STORE_BATCH_SIZE = 200
 # Drop documents published before the topic's `since` day (and count them).
 RELEVANCE_ENFORCE_WINDOW = True
-# Near-duplicate clustering of stored documents when a spider closes (pipelines/clusters.py).
-NEARDUP_ENABLED = True
 # Keep items that match no topic term (for debugging a topic file); off in production.
 RELEVANCE_KEEP_ALL = False
 
@@ -66,17 +64,17 @@ HEALTH_USUAL_YIELD = 2
 # Raw archive: every response (robots.txt excepted) into ARCHIVE_DIR/<run_id>.warc.gz.
 ARCHIVE_ENABLED = True
 ARCHIVE_DIR = ""  # empty: archive/ next to OBSERVATORY_DB (datasets/archive for the default database)
-# Replay (python -m crawler.replay WARC): answer every request from this WARC, never the network.
+# Replay (python -m crawler.ops.replay WARC): answer every request from this WARC, never the network.
 REPLAY_WARC = ""
 DOWNLOADER_MIDDLEWARES = {
-    "crawler.conditional.ConditionalRequestsMiddleware": 540,
-    "crawler.middlewares.RetryAfterMiddleware": 560,  # sees 429/503 before Scrapy's RetryMiddleware (550)
-    "crawler.replay.ReplayMiddleware": 950,
-    "crawler.archive.ArchiveMiddleware": 960,
+    "crawler.middlewares.conditional.ConditionalRequestsMiddleware": 540,
+    "crawler.middlewares.retry_after.RetryAfterMiddleware": 560,  # sees 429/503 before Scrapy's RetryMiddleware (550)
+    "crawler.middlewares.replay.ReplayMiddleware": 950,
+    "crawler.middlewares.archive.ArchiveMiddleware": 960,
 }
 SPIDER_MIDDLEWARES = {
-    "crawler.archive.WarcRecordIdMiddleware": 950,
-    "crawler.forget.TakedownFilterMiddleware": 960,
+    "crawler.middlewares.warc_record_id.WarcRecordIdMiddleware": 950,
+    "crawler.middlewares.takedown_filter.TakedownFilterMiddleware": 960,
 }
 
 # --- discovery: sitemaps, GDELT, URL lists (defaults from the topic's [sources.sitemaps/gdelt]) --
@@ -136,7 +134,7 @@ ITEM_PIPELINES = {
     "pipelines.store.StorePipeline": 900,
 }
 EXTENSIONS = {
-    "crawler.extensions.RunRecorder": 500,
+    "crawler.extensions.run_recorder.RunRecorder": 500,
 }
 LOG_LEVEL = os.environ.get("OBSERVATORY_LOG_LEVEL", "INFO")
 FEED_EXPORT_ENCODING = "utf-8"

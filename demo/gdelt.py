@@ -19,7 +19,7 @@ from __future__ import annotations
 import json
 import re
 
-from crawler.demo.server import Reply, Request
+from demo.server import Reply, Request
 
 TOO_SHORT = (
     "One or more of your keywords were too short, too long or too common. Please check your query and try again.\n"

@@ -20,8 +20,8 @@ from urllib.parse import urlencode
 
 from w3lib.html import remove_tags, replace_entities
 
-from crawler.demo.bluesky import compile_query, load, matches, term_in
-from crawler.demo.server import Reply, Request
+from demo.bluesky import compile_query, load, matches, term_in
+from demo.server import Reply, Request
 
 TEXT_FIELDS = ("title", "url", "author", "story_text", "comment_text", "story_title", "story_url")
 NUMERIC = re.compile(r"^\s*([a-z_]+)\s*(<=|>=|!=|<|>|=)\s*(-?\d+(?:\.\d+)?)\s*$")

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 from urllib.parse import quote, unquote
 
-from crawler.demo.server import Reply, Request
+from demo.server import Reply, Request
 
 
 def _key(status_id: str) -> tuple[int, str]:

@@ -22,8 +22,8 @@ from typing import Any
 
 from w3lib.html import replace_entities
 
-from crawler.demo.bluesky import compile_query, load, matches
-from crawler.demo.server import Reply, Request
+from demo.bluesky import compile_query, load, matches
+from demo.server import Reply, Request
 
 SEARCH = re.compile(r"^(?:/r/(?P<sub>[A-Za-z0-9_]+))?/search(?:\.json|/\.json)$")
 COMMENTS = re.compile(r"^(?:/r/[A-Za-z0-9_]+)?/comments/(?P<id>[a-z0-9]+)(?:/[^/]*)?/?\.json$")

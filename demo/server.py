@@ -2,13 +2,13 @@
 
 Routing: the first path segment picks a handler. ``/news/...`` and other static trees are served
 from files under ``datasets/demo/`` (with ETag / Last-Modified and 304s); API emulators
-(``crawler/demo/<source>.py``, each with ``handle(req) -> Reply``) implement the platform's real
+(``demo/<source>.py``, each with ``handle(req) -> Reply``) implement the platform's real
 paging rules over fixture files. ``{{BASE}}`` in any served text becomes ``http://127.0.0.1:PORT``.
 
 Fault routes for the bad-input paths: ``/faults/status/<code>`` (with ``Retry-After`` on 429),
 ``/faults/slow/<seconds>`` and ``/faults/huge/<megabytes>``.
 
-Run alone: ``python -m crawler.demo.server --port 8765``.
+Run alone: ``python -m demo.server --port 8765``.
 """
 
 from __future__ import annotations
@@ -26,15 +26,15 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-DEMO_ROOT = Path(__file__).resolve().parents[2] / "datasets" / "demo"
+DEMO_ROOT = Path(__file__).resolve().parents[1] / "datasets" / "demo"
 
-# first path segment -> module in crawler/demo implementing handle(req) -> Reply
+# first path segment -> module in demo implementing handle(req) -> Reply
 API_HANDLERS: dict[str, str] = {
-    "mastodon": "crawler.demo.mastodon",
-    "bluesky": "crawler.demo.bluesky",
-    "reddit": "crawler.demo.reddit",
-    "hackernews": "crawler.demo.hackernews",
-    "gdelt": "crawler.demo.gdelt",
+    "mastodon": "demo.mastodon",
+    "bluesky": "demo.bluesky",
+    "reddit": "demo.reddit",
+    "hackernews": "demo.hackernews",
+    "gdelt": "demo.gdelt",
 }
 STATIC_TYPES = {
     ".xml": "application/xml; charset=utf-8",

@@ -2,8 +2,8 @@
 
 ``assign_clusters(db)`` gives every stored document without a ``cluster_id`` one: it loads the
 persistent index (``neardup_*`` tables), adds the unassigned documents in publication order, and
-writes ``cluster_id`` / ``is_canonical`` plus the index state in one transaction per chunk. The
-store pipeline calls it when a spider closes; because it works from ``cluster_id IS NULL`` rows, a
+writes ``cluster_id`` / ``is_canonical`` plus the index state in one transaction per chunk. It runs after a
+crawl (crawler/ops/cluster.py: `make cluster`, and the end of `make crawl` / `make run`); because it works from ``cluster_id IS NULL`` rows, a
 crawl killed before that point is caught up by the next one, and tomorrow's copy joins today's
 cluster. Nothing is deleted: clustering only labels rows.
 
@@ -28,8 +28,9 @@ SOURCES = {
 }
 
 
-def assign_clusters(db: sqlite_utils.Database, chunk: int = 10_000) -> int:
-    """Cluster every unassigned article and post; return how many were assigned."""
+def assign_clusters(store, chunk: int = 10_000) -> int:
+    """Cluster every unassigned article and post of a ``Store``; return how many were assigned."""
+    db: sqlite_utils.Database = store.db
     with db.atomic():
         ensure_tables(db.conn)
     index = NearDupIndex.load(db.conn)

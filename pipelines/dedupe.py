@@ -5,40 +5,28 @@
   repeat into an update of ``last_seen_at`` and the counts (``observatory/store/updated``).
 - An article whose text is the same as a stored article at another URL (same content hash,
   text of 200+ characters) is not stored again: it is recorded as an alias URL of that article in
-  ``article_urls`` (``observatory/dedupe/same_content``).
+  ``article_urls`` (``observatory/dedupe/same_content``); the item carries ``duplicate_of``.
 Near-duplicates (syndicated copies with edits) are clustered, not dropped: see pipelines/neardup.py.
 """
 
 from __future__ import annotations
 
-import sqlite3
-
 from scrapy.exceptions import DropItem
 
 from crawler.items import Article
+from crawler.storage import Store
 
 
 class DedupePipeline:
     def __init__(self, crawler):
         self.stats = crawler.stats
-        self.db_path = crawler.settings.get("OBSERVATORY_DB")
+        self.store = Store.for_crawler(crawler)
         self.seen: set[tuple[int, str | None]] = set()
         self.hashes: dict[str, int] = {}
-        self.conn: sqlite3.Connection | None = None
 
     @classmethod
     def from_crawler(cls, crawler):
         return cls(crawler)
-
-    def close_spider(self):
-        if self.conn:
-            self.conn.close()
-
-    def stored_with_hash(self, digest: str) -> int | None:
-        if self.conn is None:  # read-only; opened on first use (the store pipeline creates the file)
-            self.conn = sqlite3.connect(f"file:{self.db_path}?mode=ro", uri=True, timeout=10)
-        row = self.conn.execute("SELECT id FROM articles WHERE content_hash = ? LIMIT 1", (digest,)).fetchone()
-        return row[0] if row else None
 
     def process_item(self, item):
         # A post captured several times (Zeeschuimer: each line is one observation with its own
@@ -49,10 +37,10 @@ class DedupePipeline:
             raise DropItem(f"seen already in this run: {item.id}")
         self.seen.add(key)
         if isinstance(item, Article) and item.content_hash:
-            other = self.hashes.get(item.content_hash) or self.stored_with_hash(item.content_hash)
+            other = self.hashes.get(item.content_hash) or self.store.article_id_with_hash(item.content_hash)
             if other is not None and other != item.id:
                 self.stats.inc_value("observatory/dedupe/same_content")
-                item.extra["duplicate_of"] = other  # the store records the URL as an alias
+                item.duplicate_of = other  # the store records the URL as an alias of that article
                 return item
             self.hashes[item.content_hash] = item.id
         return item

@@ -1,9 +1,9 @@
 """Normalise: NFC text, UTC times, canonical URLs, stable ids, language, hashtags, content hash.
 
-Language: the source's label when the script agrees, or the script alone (mostly-Han text is
-``zh``), is decided here; a text that needs the statistical identifier keeps a ``lang_sample``
-and gets its ``lang`` when its store batch is written (``identify_languages``: one numpy pass
-per batch, see crawler/language.py).
+Every normalisation happens here, once: the store downstream only writes. Language: the
+source's label when the script agrees, else the script alone (mostly-Han text is ``zh``), else
+py3langid restricted to the topic's languages (crawler/language.py). An article's day is its
+page's own calendar day (``published_local``), kept beside the UTC instant.
 
 Invalid items (no URL, no platform id, unknown platform) are dropped with an ERROR and the stat
 ``observatory/normalise/invalid``: that is bad input, not an expected drop.
@@ -18,7 +18,7 @@ from scrapy.exceptions import DropItem
 from w3lib.html import remove_tags
 
 from crawler.items import ARTICLE_SOURCES, PLATFORMS, Article, Post
-from crawler.language import by_script, identify
+from crawler.language import detect_lang
 from crawler.textnorm import (
     canonical_url,
     clean_line,
@@ -53,7 +53,7 @@ def normalise_article(a: Article) -> Article:
     a.outlet = clean_line(a.outlet)
     a.published_at = to_utc_iso(a.published_at) or to_utc_iso(a.published_at_raw)
     a.modified_at = to_utc_iso(a.modified_at)
-    a.lang, a.lang_sample = by_script(" ".join(x for x in (a.title, a.text or a.summary) if x), a.lang)
+    a.lang = detect_lang(" ".join(x for x in (a.title, a.text or a.summary) if x), a.lang)
     if a.text and len(a.text) >= MIN_HASHED_TEXT:
         a.content_hash = content_hash(a.text)
     return a
@@ -74,20 +74,10 @@ def normalise_post(p: Post) -> Post:
     p.observed_at = to_utc_iso(p.observed_at)
     p.hashtags = merge_tags(p.hashtags, extract_hashtags(p.title), extract_hashtags(p.text))
     p.links = list(dict.fromkeys(canonical_url(u) or u for u in p.links if u))  # joinable with article_urls
-    p.lang, p.lang_sample = by_script(" ".join(x for x in (p.title, p.text) if x), p.lang)
+    p.lang = detect_lang(" ".join(x for x in (p.title, p.text) if x), p.lang)
     if p.text and len(p.text) >= 20:
         p.content_hash = content_hash(p.text)
     return p
-
-
-def identify_languages(items: list[Article | Post]) -> int:
-    """Decide ``lang`` for the items the script rules left open (``lang_sample`` set), in one
-    vectorised pass of the identifier. The store calls this for each batch before writing it, so
-    off-topic items dropped on the way never cost an identification. Returns how many it decided."""
-    pending = [i for i in items if i.lang_sample]
-    for item, lang in zip(pending, identify([i.lang_sample for i in pending]), strict=True):
-        item.lang, item.lang_sample = lang, None
-    return len(pending)
 
 
 class NormalisePipeline:

@@ -34,7 +34,7 @@ echo "$(stamp) crawl started (pid $$, db $DB)" >>"$LOG"
 if [ -n "${CRAWL_CMD:-}" ]; then
     bash -c "$CRAWL_CMD" >>"$LOG" 2>&1
 else
-    "$ROOT/.venv/bin/python" -m crawler.runall --db "$DB" "$@" >>"$LOG" 2>&1
+    "$ROOT/.venv/bin/python" -m crawler.ops.runall --db "$DB" "$@" >>"$LOG" 2>&1
 fi
 rc=$?
 echo "$(stamp) crawl finished, exit $rc" >>"$LOG"

@@ -15,7 +15,7 @@ class SlowStorePipeline(StorePipeline):
         if not self.buffer:
             return
         marker = Path(os.environ["SLOWSTORE_MARKER"])
-        with self.db.atomic():  # the outer transaction: nothing is committed until it closes
+        with self.store.db.atomic():  # the outer transaction: nothing is committed until it closes
             super().flush()  # rows written (inside the open transaction)
             marker.write_text("in batch")
             time.sleep(float(os.environ.get("SLOWSTORE_SECONDS", "30")))

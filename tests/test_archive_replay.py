@@ -11,9 +11,9 @@ import sys
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
-from crawler.demo.server import start
-from crawler.demo.sources import demo_args
-from crawler.replay import read_warc
+from demo.server import start
+from demo.sources import demo_args
+from crawler.archive import read_warc
 from tests.conftest import ROOT, crawl, rows, run_stats
 
 CRAWL_TIME_COLUMNS = {"first_seen_at", "last_seen_at", "run_id", "last_run_id", "warc_record_id"}
@@ -44,7 +44,7 @@ def archived(tmp_path_factory):
 
 def test_one_warc_per_run_with_request_and_response_records(archived):
     tmp, db_a = archived
-    runs = rows(db_a, "select run_id, spider from runs order by started_at")
+    runs = rows(db_a, "select run_id, spider from runs order by rowid")
     files = sorted(p.name for p in (tmp / "warc").glob("*.warc.gz"))
     assert files == sorted(f"{r['run_id']}.warc.gz" for r in runs)
     path = tmp / "warc" / f"{runs[0]['run_id']}.warc.gz"
@@ -69,9 +69,9 @@ def test_replay_without_the_network_gives_identical_tables(archived):
     tmp, db_a = archived
     db_b = tmp / "b.db"
     warcs = [str(tmp / "warc" / f"{r['run_id']}.warc.gz")
-             for r in rows(db_a, "select run_id from runs order by started_at")]
+             for r in rows(db_a, "select run_id from runs order by rowid")]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    proc = subprocess.run([sys.executable, "-m", "crawler.replay", *warcs, "--db", str(db_b), "-s", "CONCURRENT_REQUESTS=1"],
+    proc = subprocess.run([sys.executable, "-m", "crawler.ops.replay", *warcs, "--db", str(db_b), "-s", "CONCURRENT_REQUESTS=1"],
                           cwd=ROOT, env=env, capture_output=True, text=True, timeout=180)
     assert proc.returncode == 0, proc.stderr[-3000:]
     for table in ("articles", "posts"):

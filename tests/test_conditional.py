@@ -32,7 +32,7 @@ def test_plain_rerun_fetches_nothing_known(tmp_path, demo_base):
     assert moved == stats["observatory/feeds/known_seen_again"] == len(arts) - 2
     # no stored article was requested again
     assert stats["downloader/request_count"] < run_stats(db, "feeds", 0)["downloader/request_count"]
-    run = rows(db, "select status from runs order by started_at desc limit 1")[0]
+    run = rows(db, "select status from runs order by rowid desc limit 1")[0]
     assert run["status"] == "ok"
 
     third = demo_crawl("feeds", db, demo_base, args={"refetch": "1"}, settings={"ARCHIVE_ENABLED": "False"})

@@ -1,4 +1,4 @@
-"""The Bluesky, Reddit and HN Algolia emulators over real loopback HTTP (crawler.demo.server)."""
+"""The Bluesky, Reddit and HN Algolia emulators over real loopback HTTP (demo.server)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from urllib.parse import quote
 
 import pytest
 
-from crawler.demo.server import DEMO_ROOT, start
+from demo.server import DEMO_ROOT, start
 from crawler.parsers.bluesky import parse_search as parse_bluesky
 from crawler.parsers.hackernews import parse_search as parse_hn
 from crawler.parsers.reddit import parse_comments, parse_listing

@@ -10,7 +10,7 @@ import yaml
 from scrapy.settings import default_settings
 
 import crawler.settings as project_settings
-from pipelines.schema import TABLES, schema_doc
+from crawler.storage.schema import TABLES, schema_doc
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -28,7 +28,7 @@ def test_every_column_has_a_description():
 
 def test_schema_doc_is_current():
     assert (ROOT / "docs" / "schema.md").read_text(encoding="utf-8") == schema_doc(METADATA), \
-        "run: python -m pipelines.schema > docs/schema.md"
+        "run: python -m crawler.storage.schema > docs/schema.md"
 
 
 def test_every_spider_documented():

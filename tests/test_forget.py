@@ -20,7 +20,7 @@ def crawled(tmp_path, demo_base):
 
 
 def forget(db, *args):
-    return subprocess.run([sys.executable, "-m", "crawler.forget", "--db", str(db),
+    return subprocess.run([sys.executable, "-m", "crawler.ops.forget", "--db", str(db),
                            "--archive-dir", str(db.parent / "warc"), *args],
                           cwd=ROOT, capture_output=True, text=True, timeout=60)
 

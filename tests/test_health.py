@@ -57,7 +57,7 @@ def test_silent_source_fails_the_run(tmp_path, demo_base):
                             "items_new": 10, "stats": json.dumps({"observatory/store/new": 10})})
     second = demo_crawl("mastodon", db, demo_base, args=args)
     assert second.returncode == 0  # scrapy's exit code says nothing; runall's does
-    last = rows(db, "select status, health from runs order by started_at desc limit 1")[0]
+    last = rows(db, "select status, health from runs order by rowid desc limit 1")[0]
     assert last["status"] == "failed"
     assert "silent source" in json.loads(last["health"])[0]
     assert "ERROR: health check failed for mastodon: silent source" in second.stderr
@@ -79,7 +79,7 @@ def test_runall_exits_non_zero_and_shows_the_problem(tmp_path):
     from tests.conftest import ROOT
 
     db = tmp_path / "o.db"
-    proc = subprocess.run([sys.executable, "-m", "crawler.runall", "--demo", "--db", str(db), "--only", "feeds",
+    proc = subprocess.run([sys.executable, "-m", "crawler.ops.runall", "--demo", "--db", str(db), "--only", "feeds",
                            "-s", "HEALTH_MAX_ERROR_RATE=0.01", "-s", "ARCHIVE_ENABLED=False"],
                           cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 1, proc.stderr[-2000:]

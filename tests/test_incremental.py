@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 
-from crawler.demo.server import DEMO_ROOT, start
+from demo.server import DEMO_ROOT, start
 from crawler.topic import load_topic
 from tests.conftest import ROOT, demo_crawl, rows, run_stats
 

@@ -4,8 +4,7 @@ import pytest
 from crawler.items import Post
 from crawler.language import MIN_BATCH, by_script, detect_lang, detect_langs, identify
 from pipelines.normalise import normalise_post
-from pipelines.schema import open_db
-from pipelines.store import store_batch
+from crawler.storage import Store
 
 SENTENCES = {
     "en": "Just moved to RedNote as a TikTok refugee and everyone is asking about grocery prices",
@@ -60,19 +59,17 @@ def test_detect_langs_equals_detect_lang_per_text():
     assert detect_langs(texts, declared) == [detect_lang(t, d) for t, d in zip(texts, declared, strict=True)]
 
 
-def test_store_decides_the_language_left_open_by_normalise(tmp_path):
+def test_normalise_decides_every_language_once(tmp_path):
     posts = [
         normalise_post(Post(platform="mastodon", platform_id=f"https://m.example/users/a/statuses/{i}",
                             text=f"{text} #TikTokRefugee {i}"))
         for i, text in enumerate(SENTENCES.values())
     ]
-    open_ = [p for p in posts if p.lang is None]
-    assert open_ and all(p.lang_sample for p in open_)  # left for the batch identifier
-    db = open_db(str(tmp_path / "t.db"))
-    store_batch(db, posts, "run-1")
-    langs = dict(db.execute("SELECT platform_id, lang FROM posts").fetchall())
+    assert [p.lang for p in posts] == list(SENTENCES)  # decided by normalise, before the store
+    with Store.open(tmp_path / "t.db") as store:
+        store.write_batch(posts, "run-1")
+        langs = dict(store.db.execute("SELECT platform_id, lang FROM posts").fetchall())
     assert [langs[p.platform_id] for p in posts] == list(SENTENCES)
-    assert all(p.lang_sample is None for p in posts)
 
 
 @pytest.mark.parametrize("declared", ["zh", "ja", "zh-CN"])

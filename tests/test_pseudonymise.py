@@ -8,10 +8,10 @@ KEY = "test-key-0123456789abcdef"
 REAL = ["maple_reads", "ohio_cook", "linguist_li", "netpolicy", "Dana (ohio)", "李老师", "Teacher Li", "jun@mstdn.demo", "kai@"]
 
 
-def test_no_raw_handles_anywhere(tmp_path, demo_base, monkeypatch):
-    monkeypatch.setenv("OBSERVATORY_PSEUDONYM_KEY", KEY)
+def test_no_raw_handles_anywhere(tmp_path, demo_base):
     db = tmp_path / "observatory.db"
-    proc = demo_crawl("mastodon", db, demo_base, settings={"PSEUDONYMISE_AUTHORS": "True"})
+    proc = demo_crawl("mastodon", db, demo_base, settings={"PSEUDONYMISE_AUTHORS": "True"},
+                      env={"OBSERVATORY_PSEUDONYM_KEY": KEY})
     assert proc.returncode == 0, proc.stderr[-2000:]
     posts = rows(db, "select * from posts")
     assert len(posts) > 10

@@ -1,4 +1,4 @@
-"""Scrapy extensions: the run record (the `runs` table is each crawl's stats).
+"""The run record (the `runs` table is each crawl's stats).
 
 ``RunRecorder`` writes a `runs` row when a spider opens (status `running`) and completes it when
 the spider closes: requests, responses by status, items new / updated / dropped, errors,
@@ -10,26 +10,15 @@ from __future__ import annotations
 
 import json
 import logging
-import uuid
 from datetime import UTC, datetime
 
 from scrapy import signals
 
+from crawler.runid import run_id_for
+from crawler.storage import Store
 from crawler.textnorm import utc_now_iso
-from pipelines.schema import open_db
 
 logger = logging.getLogger(__name__)
-
-
-def run_id_for(crawler) -> str:
-    """One id per crawl, shared by the run record and every stored row: <spider>-<UTC time>-<rand>."""
-    rid = getattr(crawler, "_observatory_run_id", None)
-    if rid is None:
-        name = crawler.spidercls.name if crawler.spidercls else "crawl"
-        rid = f"{name}-{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:6]}"
-        crawler._observatory_run_id = rid
-        crawler.stats.set_value("observatory/run_id", rid)
-    return rid
 
 
 def _plain(value):
@@ -57,31 +46,21 @@ def run_summary(stats: dict) -> dict:
 class RunRecorder:
     def __init__(self, crawler):
         self.crawler = crawler
-        self.db_path = crawler.settings.get("OBSERVATORY_DB")
+        self.store = Store.for_crawler(crawler)
 
     @classmethod
     def from_crawler(cls, crawler):
         ext = cls(crawler)
         crawler.signals.connect(ext.spider_opened, signal=signals.spider_opened)
-        crawler.signals.connect(ext.spider_closed, signal=signals.spider_closed)
         return ext
 
     def spider_opened(self, spider):
-        args = getattr(spider, "public_args", {})
-        db = open_db(self.db_path)
-        with db.atomic():
-            # a run of this spider still 'running' was killed (cron's flock allows one crawl at a time)
-            stale = db.execute("UPDATE runs SET status = 'interrupted', finish_reason = coalesce(finish_reason, 'killed') "
-                               "WHERE spider = ? AND status = 'running' AND run_id != ?",
-                               [spider.name, run_id_for(self.crawler)]).rowcount
-            if stale:
-                logger.warning("%d earlier %s run(s) never finished (killed): marked interrupted", stale, spider.name)
-            db["runs"].upsert(
-                {"run_id": run_id_for(self.crawler), "spider": spider.name, "started_at": utc_now_iso(),
-                 "status": "running", "args": json.dumps(args, ensure_ascii=False, sort_keys=True)},
-                pk="run_id",
-            )
-        db.close()
+        # connected now, after the item pipelines connected theirs: the run is recorded after the
+        # store pipeline's end-of-run writes (cursors, sightings), with their stats
+        self.crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+        stale = self.store.run_started(run_id_for(self.crawler), spider.name, getattr(spider, "public_args", {}))
+        if stale:  # cron's flock allows one crawl at a time: a run still 'running' was killed
+            logger.warning("%d earlier %s run(s) never finished (killed): marked interrupted", stale, spider.name)
 
     def health_problems(self, spider, stats: dict) -> list[str]:
         """crawler/health.py over this run and the spider's earlier runs with the same arguments."""
@@ -89,15 +68,7 @@ class RunRecorder:
             return []
         from crawler.health import check
 
-        args = json.dumps(getattr(spider, "public_args", {}), ensure_ascii=False, sort_keys=True)
-        db = open_db(self.db_path)
-        try:
-            history = list(db.query(
-                "SELECT status, items_new, items_updated, stats FROM runs WHERE spider = ? AND args = ? "
-                "AND run_id != ? AND finished_at IS NOT NULL ORDER BY started_at DESC LIMIT 20",
-                [spider.name, args, run_id_for(self.crawler)]))
-        finally:
-            db.close()
+        history = self.store.run_history(spider.name, getattr(spider, "public_args", {}), run_id_for(self.crawler))
         problems = check(history, stats, self.crawler.settings)
         for problem in problems:
             logger.error("health check failed for %s: %s", spider.name, problem)
@@ -119,10 +90,7 @@ class RunRecorder:
             "stats": json.dumps({k: _plain(v) for k, v in stats.items()}, sort_keys=True, default=str),
         }
         row["health"] = json.dumps(problems, ensure_ascii=False) if problems else None
-        db = open_db(self.db_path)
-        with db.atomic():
-            db["runs"].upsert(row, pk="run_id")
-        db.close()
+        self.store.run_finished(row)
         logger.info(
             "run %s: %s, %d requests, %d new, %d updated, %d dropped, %d errors",
             row["run_id"], status, summary["requests"], summary["items_new"], summary["items_updated"],

@@ -4,8 +4,8 @@ A request marked ``meta={"conditional": True}`` gets ``If-None-Match`` / ``If-Mo
 from the ``http_validators`` table. A ``304 Not Modified`` answer becomes an ``IgnoreRequest``
 counted as ``observatory/conditional/not_modified`` (logged at DEBUG, never an error).
 
-Validators are written only when the spider closes after a clean finish (like the cursors in
-crawler/cursors.py), so a crash never makes the next run skip a feed whose articles were not
+Validators are written only when the spider closes after a clean finish (like the cursors, see
+crawler/storage/store.py), so a crash never makes the next run skip a feed whose articles were not
 stored. A feed is also left without a validator (it is fetched in full next time) when a page it
 led to failed with a transient error (5xx, 429, 408, timeout, connection error): requests for
 those pages carry ``meta["conditional_parent"]`` = the feed URL. Permanent errors (404, 410,
@@ -17,14 +17,13 @@ robots.txt) do not hold a feed back: the same page would fail again.
 from __future__ import annotations
 
 import logging
-from pathlib import Path
 
 from scrapy import signals
 from scrapy.exceptions import IgnoreRequest, NotConfigured
 from twisted.python.failure import Failure
 
+from crawler.storage import Store
 from crawler.textnorm import utc_now_iso
-from pipelines.schema import open_db
 
 logger = logging.getLogger(__name__)
 
@@ -53,33 +52,11 @@ def truthy(value) -> bool:
     return str(value or "").strip().lower() in ("1", "true", "yes", "on")
 
 
-def read_validators(db_path: str) -> dict[str, dict]:
-    if not Path(db_path).exists():
-        return {}
-    db = open_db(db_path)
-    try:
-        return {r["url"]: r for r in db["http_validators"].rows}
-    finally:
-        db.close()
-
-
-def write_validators(db_path: str, rows: list[dict], forget: list[str]) -> None:
-    db = open_db(db_path)
-    try:
-        with db.atomic():
-            if rows:
-                db["http_validators"].upsert_all(rows, pk="url")
-            for url in forget:
-                db.execute("DELETE FROM http_validators WHERE url = ?", [url])
-    finally:
-        db.close()
-
-
 class ConditionalRequestsMiddleware:
     def __init__(self, crawler):
         self.crawler = crawler
         self.stats = crawler.stats
-        self.db_path = crawler.settings.get("OBSERVATORY_DB")
+        self.store = Store.for_crawler(crawler)
         self.replay = bool(crawler.settings.get("REPLAY_WARC"))
         self.known: dict[str, dict] | None = None  # loaded lazily, once per run
         self.fresh: dict[str, dict] = {}  # url -> validators seen this run
@@ -103,7 +80,7 @@ class ConditionalRequestsMiddleware:
         if self.replay or self._refetch():
             return None
         if self.known is None:
-            self.known = read_validators(self.db_path)
+            self.known = self.store.read_validators()
         known = self.known.get(request.url)
         if known:
             if known.get("etag"):
@@ -154,4 +131,4 @@ class ConditionalRequestsMiddleware:
         if forget:
             logger.info("validators not saved for %d feed(s) with transient errors: %s", len(forget), forget)
         if keep or forget:
-            write_validators(self.db_path, keep, forget)
+            self.store.write_validators(keep, forget)

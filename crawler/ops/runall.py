@@ -1,11 +1,12 @@
 """Run every source's spider, one `scrapy crawl` process each, then print a one-screen summary.
 
-    python -m crawler.runall [--demo] [--db PATH] [--only feeds,mastodon] [-s NAME=VALUE ...]
+    python -m crawler.ops.runall [--demo] [--db PATH] [--only feeds,mastodon] [-s NAME=VALUE ...]
 
 ``--demo`` starts the bundled synthetic sources on 127.0.0.1 and points every spider at them;
 without it the spiders use the topic file's live endpoints. Exit status: 0 when every spider
 finished with status ok, 1 otherwise (cron mails or logs that). A database that holds the demo is
-never mixed with live data (and the reverse): the run stops with one line saying so.
+never mixed with live data (and the reverse): the run stops with one line saying so. After the
+last spider, near-duplicate clustering runs once over everything the crawl stored (crawler/ops/cluster.py).
 """
 
 from __future__ import annotations
@@ -18,27 +19,20 @@ import sys
 import time
 from pathlib import Path
 
-from crawler.settings import OBSERVATORY_DB, PROJECT_ROOT
-from pipelines.schema import open_db
+from crawler.settings import PROJECT_ROOT
+from crawler.storage import Store, database_kind, db_setting, default_path
 
 LIVE_SPIDERS = ["feeds", "sitemaps", "gdelt", "mastodon", "bluesky", "reddit", "hackernews"]
 
 
 def db_kind(path: str) -> str | None:
-    """'demo', 'live' or None (no runs yet): from the args recorded in `runs`."""
-    if not Path(path).exists():
-        return None
-    db = open_db(path)
-    try:
-        kinds = {"demo" if json.loads(r[0] or "{}").get("demo") else "live" for r in db.execute("SELECT args FROM runs")}
-    finally:
-        db.close()
-    return "mixed" if len(kinds) > 1 else (kinds.pop() if kinds else None)
+    """'demo', 'live', 'mixed' or None (no database or no runs yet)."""
+    return database_kind(path)
 
 
 def crawl_command(spider: str, db: str, args: dict[str, str], settings: dict[str, str]) -> list[str]:
-    cmd = [sys.executable, "-m", "scrapy", "crawl", spider, "-s", f"OBSERVATORY_DB={db}"]
-    for k, v in settings.items():
+    cmd = [sys.executable, "-m", "scrapy", "crawl", spider]
+    for k, v in {**db_setting(db), **settings}.items():
         cmd += ["-s", f"{k}={v}"]
     for k, v in args.items():
         cmd += ["-a", f"{k}={v}"]
@@ -46,11 +40,8 @@ def crawl_command(spider: str, db: str, args: dict[str, str], settings: dict[str
 
 
 def summary(db_path: str, run_ids_after: str) -> tuple[str, bool]:
-    db = open_db(db_path)
-    rows = list(db.query(
-        "SELECT spider, status, requests, items_new, items_updated, items_dropped, errors, duration_s, health "
-        "FROM runs WHERE started_at >= ? ORDER BY started_at", [run_ids_after]))
-    db.close()
+    with Store.open(db_path) as store:
+        rows = store.runs_since(run_ids_after)
     lines = [f"{'source':<12}{'status':<12}{'requests':>9}{'new':>7}{'updated':>9}{'dropped':>9}{'errors':>8}{'secs':>8}"]
     ok = bool(rows)
     for r in rows:
@@ -65,10 +56,11 @@ def summary(db_path: str, run_ids_after: str) -> tuple[str, bool]:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--demo", action="store_true", help="crawl the bundled synthetic sources on 127.0.0.1")
-    ap.add_argument("--db", default=OBSERVATORY_DB)
+    ap.add_argument("--db", default=default_path())
     ap.add_argument("--demo-port", type=int, default=0,
                     help="port of the demo server (0: any free port); fix it to re-run the demo into the same database")
     ap.add_argument("--only", default="", help="comma-separated spider names")
+    ap.add_argument("--no-cluster", action="store_true", help="skip the near-duplicate clustering at the end")
     ap.add_argument("-s", dest="settings", action="append", default=[], help="NAME=VALUE Scrapy setting")
     opts = ap.parse_args(argv)
     kind = db_kind(opts.db)
@@ -80,8 +72,8 @@ def main(argv: list[str] | None = None) -> int:
     settings = dict(s.split("=", 1) for s in opts.settings)
     server = None
     if opts.demo:
-        from crawler.demo.server import start
-        from crawler.demo.sources import FAST, demo_args
+        from demo.server import start
+        from demo.sources import FAST, demo_args
 
         server, base = start(opts.demo_port)
         plan = {name: {**a, "demo": "1"} for name, a in demo_args(base).items()}
@@ -101,6 +93,10 @@ def main(argv: list[str] | None = None) -> int:
             failed.append(spider)
     if server:
         server.shutdown()
+    if not opts.no_cluster:
+        print("clustering near-duplicates ...", flush=True)
+        if subprocess.call([sys.executable, "-m", "crawler.ops.cluster", "--db", opts.db], cwd=PROJECT_ROOT, env=env):
+            failed.append("cluster")
     text, ok = summary(opts.db, started)
     print(text)
     if failed or not ok:

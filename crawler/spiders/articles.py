@@ -44,6 +44,8 @@ def article_from_page(body: bytes, content_type: str | None, url: str, source: s
         authors=f.get("authors") or hint.authors, section=f.get("section"),
         published_at=f.get("published_at") or hint.published_at,
         published_at_raw=f.get("published_at_raw") or hint.published_at_raw,
+        published_local=f.get("published_local") if f.get("published_at") else None,
+        date_source=f.get("date_source") if f.get("published_at") else ("hint" if hint.published_at else None),
         modified_at=f.get("modified_at"), lang=f.get("lang"), text=f.get("text"),
         summary=f.get("summary") or hint.summary, extra=dict(hint.extra),
     )
@@ -74,14 +76,10 @@ class ArticleSpider(ObservatorySpider):
             meta={"conditional_parent": source_url} if source_url else None,
         )
 
-    def closed(self, reason):
-        """After a clean finish, record the sightings of stored articles that were not fetched."""
-        if reason == "finished" and self.sightings:
-            from crawler.extensions import run_id_for
-            from pipelines.store import record_sightings
-
-            touched = record_sightings(self.settings.get("OBSERVATORY_DB"), self.sightings, run_id_for(self.crawler))
-            self.count(f"observatory/{self.name}/known_seen_again", touched)
+    def seen_again(self) -> list[tuple[str, str, dict]]:
+        """Stored articles this run found again without fetching them (the store records them
+        after a clean finish: pipelines/store.py)."""
+        return self.sightings
 
     def refetching(self) -> bool:
         """`-a refetch=1`: fetch pages already stored (and send no feed validators)."""
@@ -90,9 +88,7 @@ class ArticleSpider(ObservatorySpider):
     def known_urls(self) -> set[str]:
         """Every URL in `article_urls` (loaded once per run, on first use) plus taken-down URLs."""
         if self._known_urls is None:
-            from crawler.forget import known_article_urls
-
-            self._known_urls = known_article_urls(self.settings.get("OBSERVATORY_DB"))
+            self._known_urls = self.store.known_article_urls()
         return self._known_urls
 
     def parse_article(self, response, source: str, source_url: str | None, hint: Hint | None):

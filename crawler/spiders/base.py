@@ -20,6 +20,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutError  # noqa: A004
 
 from crawler.parsers import ParseError
+from crawler.storage import Store
 from crawler.topic import Topic, topic_from_settings
 
 
@@ -61,6 +62,20 @@ class ObservatorySpider(scrapy.Spider):
     def __init__(self, *args, **kwargs):
         self.public_args = {k: v for k, v in kwargs.items() if k not in self.secret_args}
         super().__init__(*args, **kwargs)
+
+    @property
+    def store(self) -> Store:
+        """The crawl's database (reads only: the store pipeline is the one writer)."""
+        return Store.for_crawler(self.crawler)
+
+    def cursor_updates(self) -> dict[str, str]:
+        """query -> new cursor value; the store pipeline writes them after a clean finish, once
+        every item of the run is committed (so a cursor never covers an unstored item)."""
+        return {}
+
+    def seen_again(self) -> list[tuple[str, str, dict]]:
+        """(url, source, extra) of stored documents seen again without being fetched."""
+        return []
 
     @property
     def topic(self) -> Topic:

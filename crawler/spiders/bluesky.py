@@ -19,8 +19,6 @@ from urllib.parse import urlencode
 import scrapy
 from scrapy.exceptions import CloseSpider
 
-from crawler.cursors import read_cursors, write_cursors
-from crawler.extensions import run_id_for
 from crawler.parsers.bluesky import parse_search, parse_session
 from crawler.spiders.base import ObservatorySpider, parse_day, parse_int, parse_list
 
@@ -47,7 +45,7 @@ class BlueskySpider(ObservatorySpider):
         self.handle = self.settings.get("BLUESKY_HANDLE") or ""
         self.password = self.settings.get("BLUESKY_APP_PASSWORD") or ""
         self.full = str(getattr(self, "full", "")).lower() in ("1", "true", "yes")
-        self.cursors = {} if self.full else read_cursors(self.settings["OBSERVATORY_DB"], self.name)
+        self.cursors = {} if self.full else self.store.read_cursors(self.name)
         self.newest: dict[str, str] = {}
         self.token: str | None = None
         self.auth_failed = False
@@ -123,6 +121,5 @@ class BlueskySpider(ObservatorySpider):
             self.count(f"observatory/errors/{self.name}/auth")
         raise CloseSpider("auth_failed")
 
-    def closed(self, reason):
-        if reason == "finished":
-            write_cursors(self.settings["OBSERVATORY_DB"], self.name, self.newest, run_id_for(self.crawler))
+    def cursor_updates(self) -> dict[str, str]:
+        return dict(self.newest)

@@ -41,9 +41,7 @@ import scrapy
 from scrapy.exceptions import IgnoreRequest
 from scrapy.spidermiddlewares.httperror import HttpError
 
-from crawler.conditional import TRANSIENT_STATUS
-from crawler.cursors import read_cursors, write_cursors
-from crawler.extensions import run_id_for
+from crawler.middlewares.conditional import TRANSIENT_STATUS
 from crawler.parsers.gdelt import MAX_RECORDS, build_query, parse_artlist
 from crawler.spiders.articles import ArticleSpider, Hint
 from crawler.spiders.base import ArgumentError, parse_day, parse_int
@@ -122,7 +120,7 @@ class GdeltSpider(ArticleSpider):
         step = timedelta(days=window_days)
         now = datetime.now(UTC).replace(microsecond=0)
         full = str(getattr(self, "full", "") or "").lower() in ("1", "true", "yes")
-        walked = None if full else parse_span(read_cursors(self.settings["OBSERVATORY_DB"], self.name).get(self.query))
+        walked = None if full else parse_span(self.store.read_cursors(self.name).get(self.query))
         covered_from = begin
         if walked and walked[0] <= begin <= walked[1]:
             # the days from `begin` up to the cursor were walked by earlier runs: start at the cursor
@@ -225,17 +223,12 @@ class GdeltSpider(ArticleSpider):
             return failure.value.response.status in TRANSIENT_STATUS
         return not failure.check(IgnoreRequest)  # timeouts, DNS, refused connections; not robots.txt
 
-    def closed(self, reason):
-        super().closed(reason)
-        if reason != "finished" or self.span is None:
-            return
+    def cursor_updates(self) -> dict[str, str]:
+        if self.span is None:
+            return {}
         covered_from, covered_to = self.span
         if self.holes:
             covered_to = min(covered_to, *self.holes)
         if covered_to > covered_from:
-            write_cursors(
-                self.settings["OBSERVATORY_DB"],
-                self.name,
-                {self.query: f"{iso(covered_from)}/{iso(covered_to)}"},
-                run_id_for(self.crawler),
-            )
+            return {self.query: f"{iso(covered_from)}/{iso(covered_to)}"}
+        return {}

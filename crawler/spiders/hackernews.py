@@ -17,8 +17,6 @@ from urllib.parse import urlencode
 
 import scrapy
 
-from crawler.cursors import read_cursors, write_cursors
-from crawler.extensions import run_id_for
 from crawler.parsers.bluesky import load_json
 from crawler.parsers.hackernews import parse_search
 from crawler.spiders.base import ObservatorySpider, parse_day, parse_int, parse_list
@@ -43,7 +41,7 @@ class HackerNewsSpider(ObservatorySpider):
         since = parse_day("since", getattr(self, "since", None))
         self.since_i = int(datetime.fromisoformat(since).replace(tzinfo=UTC).timestamp()) if since else None
         self.full = str(getattr(self, "full", "")).lower() in ("1", "true", "yes")
-        self.cursors = {} if self.full else read_cursors(self.settings["OBSERVATORY_DB"], self.name)
+        self.cursors = {} if self.full else self.store.read_cursors(self.name)
         self.newest: dict[str, str] = {}
         self.pages_done: dict[str, int] = {}
 
@@ -105,6 +103,5 @@ class HackerNewsSpider(ObservatorySpider):
             self.count("observatory/hackernews/windows")
             yield self.search_request(query, page=0, below=min(stamps))
 
-    def closed(self, reason):
-        if reason == "finished":
-            write_cursors(self.settings["OBSERVATORY_DB"], self.name, self.newest, run_id_for(self.crawler))
+    def cursor_updates(self) -> dict[str, str]:
+        return dict(self.newest)

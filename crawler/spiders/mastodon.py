@@ -16,8 +16,6 @@ from urllib.parse import quote
 
 import scrapy
 
-from crawler.cursors import read_cursors, write_cursors
-from crawler.extensions import run_id_for
 from crawler.parsers.mastodon import next_link, parse_statuses
 from crawler.spiders.base import ObservatorySpider, parse_int, parse_list
 
@@ -31,7 +29,7 @@ class MastodonSpider(ObservatorySpider):
         self.max_pages = parse_int("max_pages", self.setting_or_arg("max_pages", "MASTODON_MAX_PAGES", "max_pages") or 25, 1)
         self.limit = self.settings.getint("MASTODON_PAGE_LIMIT", 40)
         self.full = str(getattr(self, "full", "")).lower() in ("1", "true", "yes")
-        self.cursors = {} if self.full else read_cursors(self.settings["OBSERVATORY_DB"], self.name)
+        self.cursors = {} if self.full else self.store.read_cursors(self.name)
         self.newest: dict[str, str] = {}
 
     async def start(self):
@@ -68,6 +66,5 @@ class MastodonSpider(ObservatorySpider):
                 cb_kwargs={"instance": instance, "tag": tag, "page": page + 1, "newer": newer},
             )
 
-    def closed(self, reason):
-        if reason == "finished":  # only after a clean finish: every item is committed by now
-            write_cursors(self.settings["OBSERVATORY_DB"], self.name, self.newest, run_id_for(self.crawler))
+    def cursor_updates(self) -> dict[str, str]:
+        return dict(self.newest)

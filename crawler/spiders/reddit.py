@@ -30,12 +30,9 @@ import scrapy
 from scrapy.exceptions import CloseSpider, IgnoreRequest
 from scrapy.spidermiddlewares.httperror import HttpError
 
-from crawler.conditional import TRANSIENT_STATUS
-from crawler.cursors import read_cursors, write_cursors
-from crawler.extensions import run_id_for
+from crawler.middlewares.conditional import TRANSIENT_STATUS
 from crawler.parsers.reddit import PLATFORM, parse_comments, parse_listing
 from crawler.spiders.base import ObservatorySpider, parse_day, parse_int, parse_list
-from pipelines.schema import open_db
 
 AUTH_CODES = [401, 403]
 OAUTH_URL = "https://oauth.reddit.com"
@@ -50,42 +47,6 @@ def load_map(value: str | None) -> dict[str, int]:
     except ValueError:
         return {}
     return {k: v for k, v in found.items() if isinstance(v, int)} if isinstance(found, dict) else {}
-
-
-def stored_ids(db_path: str, platform_ids: list[str]) -> set[str]:
-    """Which of these platform ids are in `posts` (platform reddit)."""
-    if not platform_ids:
-        return set()
-    db = open_db(db_path)
-    try:
-        return {
-            r[0]
-            for r in db.execute(
-                "SELECT platform_id FROM posts WHERE platform = ? AND platform_id IN (SELECT value FROM json_each(?))",
-                [PLATFORM, json.dumps(platform_ids)],
-            )
-        }
-    finally:
-        db.close()
-
-
-def stored_reply_counts(db_path: str) -> dict[str, int | None]:
-    """platform_id -> reply_count of the Reddit posts last stored by a run that finished cleanly.
-
-    A post last written by a killed run is left out: its thread may not have been fetched.
-    """
-    if not db_path or not Path(db_path).exists():
-        return {}
-    db = open_db(db_path)
-    try:
-        found = db.execute(
-            "SELECT p.platform_id, p.reply_count FROM posts p JOIN runs r ON r.run_id = p.last_run_id "
-            "WHERE p.platform = ? AND p.platform_id LIKE 't3!_%' ESCAPE '!' AND r.finish_reason = 'finished'",
-            [PLATFORM],
-        ).fetchall()
-    finally:
-        db.close()
-    return dict(found)
 
 
 class RedditSpider(ObservatorySpider):
@@ -113,8 +74,8 @@ class RedditSpider(ObservatorySpider):
         )
         self.since = parse_day("since", getattr(self, "since", None))
         self.full = str(getattr(self, "full", "")).lower() in ("1", "true", "yes")
-        self.cursors = {} if self.full else read_cursors(self.settings["OBSERVATORY_DB"], self.name)
-        self.stored = {} if self.full else stored_reply_counts(self.settings["OBSERVATORY_DB"])
+        self.cursors = {} if self.full else self.store.read_cursors(self.name)
+        self.stored = {} if self.full else self.store.reply_counts(PLATFORM, 't3!_%')  # runs that finished
         self.pending = parse_list(self.cursors.pop(PENDING, ""))  # threads an earlier run could not fetch
         self.unstored = load_map(self.cursors.pop(UNSTORED, None))
         self.asked: dict[str, int] = {}  # t3 id -> num_comments when this run asked for its thread
@@ -241,15 +202,15 @@ class RedditSpider(ObservatorySpider):
             self.count(f"observatory/errors/{self.name}/auth")
         raise CloseSpider("auth_failed")
 
-    def closed(self, reason):
-        if reason == "finished":
-            values = dict(self.newest)
-            if self.failed_threads or self.pending:  # replace the list the run started with
-                values[PENDING] = ",".join(sorted(self.failed_threads))
-            if self.fetched or self.unstored:  # every item is committed by now: drop the posts that were stored
-                merged = {**self.unstored, **self.fetched}
-                kept = set(merged) - stored_ids(self.settings["OBSERVATORY_DB"], sorted(merged))
-                unstored = {k: merged[k] for k in sorted(kept)}
-                if unstored != self.unstored:
-                    values[UNSTORED] = json.dumps(unstored)
-            write_cursors(self.settings["OBSERVATORY_DB"], self.name, values, run_id_for(self.crawler))
+    def cursor_updates(self) -> dict[str, str]:
+        """Called after a clean finish, once every item is committed."""
+        values = dict(self.newest)
+        if self.failed_threads or self.pending:  # replace the list the run started with
+            values[PENDING] = ",".join(sorted(self.failed_threads))
+        if self.fetched or self.unstored:  # every item is committed by now: drop the posts that were stored
+            merged = {**self.unstored, **self.fetched}
+            kept = set(merged) - self.store.platform_ids(PLATFORM, sorted(merged))
+            unstored = {k: merged[k] for k in sorted(kept)}
+            if unstored != self.unstored:
+                values[UNSTORED] = json.dumps(unstored)
+        return values

@@ -31,7 +31,6 @@ import scrapy
 from crawler.parsers import ParseError
 from crawler.parsers.rednote import note_id_from_url, note_id_in_path, parse_note_page
 from crawler.spiders.base import ObservatorySpider, parse_list
-from pipelines.schema import open_db
 
 DEFAULT_BASE_URL = "https://www.xiaohongshu.com"
 KEEP_PARAMS = ("xsec_token", "xsec_source")
@@ -62,17 +61,6 @@ def note_request_url(base: str, url: str) -> tuple[str, str] | None:
     return note_id, target + ("?" + "&".join(query) if query else "")
 
 
-def stored_note_ids(db_path: str | None) -> set[str]:
-    """The note ids already in `posts` (platform xiaohongshu)."""
-    if not db_path or not Path(db_path).exists():
-        return set()
-    db = open_db(db_path)
-    try:
-        return {r[0] for r in db.execute("SELECT platform_id FROM posts WHERE platform = ?", [PLATFORM])}
-    finally:
-        db.close()
-
-
 class RednoteSpider(ObservatorySpider):
     name = "rednote"
     custom_settings = {  # spider priority: a `-s` on the command line still overrides these
@@ -94,7 +82,7 @@ class RednoteSpider(ObservatorySpider):
             )
             return
         refetch = str(getattr(self, "refetch", "") or "").lower() in ("1", "true", "yes")
-        known = set() if refetch else stored_note_ids(self.settings.get("OBSERVATORY_DB"))
+        known = set() if refetch else self.store.platform_ids(PLATFORM)
         seen: set[str] = set()
         for url in urls:
             target = note_request_url(base, url)

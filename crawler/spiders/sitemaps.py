@@ -74,7 +74,7 @@ class SitemapsSpider(ArticleSpider):
             yield self.sitemap_request(url, 0)
 
     def sitemap_request(self, url: str, depth: int) -> scrapy.Request:
-        # conditional: the stored ETag / Last-Modified are sent and a 304 means nothing new (crawler/conditional.py)
+        # conditional: the stored ETag / Last-Modified are sent and a 304 means nothing new (crawler/middlewares/conditional.py)
         return scrapy.Request(
             url,
             callback=self.parse_sitemap,

@@ -1,0 +1,1 @@
+"""Scrapy extensions, one per module (enabled in crawler/settings.py EXTENSIONS)."""
