@@ -11,6 +11,7 @@ import html
 import math
 import re
 import unicodedata
+from collections.abc import Callable
 from datetime import UTC, datetime, timedelta, timezone
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -249,6 +250,22 @@ def clean_line(text: object, strip_tags: bool = False) -> str | None:
     """clean_text for one-line fields (titles, names): all whitespace collapsed to one space."""
     text = clean_text(text, strip_tags)
     return " ".join(text.split()) if text else None
+
+
+def clean_paragraphs(text: object, drop: Callable[[str], bool] | None = None) -> str | None:
+    """Extracted main text: every non-empty line one paragraph (separated by one blank line),
+    cleaned as :func:`clean_line`; lines for which ``drop(line)`` is true (boilerplate) left out.
+    The article extractor's ``clean_text(text, boilerplate)`` is this with its boilerplate test."""
+    if isinstance(text, list):
+        text = next((v for v in text if isinstance(v, str) and v.strip()), None)
+    if not isinstance(text, str):
+        return None
+    kept = []
+    for line in text.split("\n"):
+        line = clean_line(line)
+        if line and not (drop and drop(line)):
+            kept.append(line)
+    return "\n\n".join(kept) or None
 
 
 # '#' first, then the look-behind (not a word, '&' or '/' before it: not x#y, &#123; or URL

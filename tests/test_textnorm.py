@@ -106,3 +106,18 @@ def test_helpers_are_total():
     assert clean_text(5) is None and clean_text(["", " a  b "]) == "a b"
     assert clean_text("a\x00b\ud83d") == "ab\ufffd"
     assert clean_text("<b>x</b> y", strip_tags=True) == "x y"
+
+
+def test_one_home_for_text_cleaning_matches_the_article_extractor():
+    """textnorm.clean_line(strip_tags=True) and clean_paragraphs are drop-in replacements for the
+    article extractor's private copies (crawler/parsers/article/: metadata.clean_line, text.clean_text)."""
+    from crawler.parsers.article import metadata, text
+    from crawler.textnorm import clean_line, clean_paragraphs
+
+    samples = ["  Cafe\u0301  <b>bold</b>\xa0 x ", ["", "  a  b "], None, 5, "", "A\n\n  B  \nC", "第一段\n第二段"]
+    for s in samples:
+        assert clean_line(s, strip_tags=True) == metadata.clean_line(s)
+    for s in [None, "", "A\n\n  B  \nC", "第一段\n第二段", "  Cafe\u0301 \xa0x\n y"]:
+        assert clean_paragraphs(s) == text.clean_text(s, boilerplate=False)
+    assert clean_paragraphs("A\n\n  B  \nC", drop=lambda line: line == "B") == "A\n\nC"
+    assert clean_paragraphs(5) is None  # total, where the article copy raises TypeError
