@@ -480,7 +480,9 @@ def compare(n_docs: int, batch: int, words: tuple[int, int], zh: float, threshol
 
 def main() -> None:
     ap = argparse.ArgumentParser(description="near-duplicate benchmark")
-    ap.add_argument("--docs", type=int, default=1_000_000, help="synthetic documents to index")
+    ap.add_argument(
+        "--docs", type=int, help="synthetic documents to index (default 1,000,000; 100,000 with --doc-words)"
+    )
     ap.add_argument("--batch", type=int, default=10_000, help="documents per add_batch call")
     ap.add_argument("--no-persist", action="store_true", help="skip the save/load timing")
     ap.add_argument("--skip-labelled", action="store_true")
@@ -495,7 +497,7 @@ def main() -> None:
     args = ap.parse_args()
     if args.doc_words:
         words = tuple(int(x) for x in args.doc_words.split("-"))
-        docs = args.docs if args.docs != ap.get_default("docs") else 100_000
+        docs = 100_000 if args.docs is None else args.docs
         if args.side:
             global CORPUS_DIR
             CORPUS_DIR = args.corpus or ""
@@ -508,6 +510,8 @@ def main() -> None:
         return
     if not args.skip_labelled:
         labelled()
+    if args.docs is None:
+        args.docs = 1_000_000
     if args.docs:
         scale(args.docs, args.batch, not args.no_persist)
 
