@@ -124,7 +124,7 @@ class ObservatorySpider(scrapy.Spider):
         ``count_skipped=False``). Every callback parses through here."""
         try:
             result = parse()
-        except (ParseError, json.JSONDecodeError) as exc:
+        except (ParseError, json.JSONDecodeError, RecursionError) as exc:
             self.parse_failed(where, exc)
             return None
         if count_skipped and getattr(result, "skipped", None):

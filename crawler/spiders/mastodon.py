@@ -11,7 +11,6 @@ First run per (instance, hashtag): walk back through ``rel="next"`` (``max_id``)
 
 from __future__ import annotations
 
-import json
 from urllib.parse import quote
 
 import scrapy
@@ -50,7 +49,7 @@ class MastodonSpider(ObservatorySpider):
                 )
 
     def parse_timeline(self, response, instance: str, tag: str, page: int, newer: bool):
-        result = self.parsed(response.url, lambda: parse_statuses(json.loads(response.text), instance, tag))
+        result = self.parsed(response.url, lambda: parse_statuses(response.text, instance, tag))
         if result is None:
             return
         self.count("observatory/mastodon/pages")
