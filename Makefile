@@ -14,7 +14,7 @@ HOST   ?= 127.0.0.1
 DEMO_PORT ?= 8765
 PIP_VERSION := 26.3
 
-.PHONY: venv run test crawl serve import bench lint clean help cron cron-install replay forget
+.PHONY: venv run test test-fast crawl cluster serve import bench lint clean help cron cron-install replay forget
 
 help:
 	@grep -E '^#   make' Makefile | sed 's/^#   //'
@@ -36,6 +36,14 @@ run: venv
 ## test: the whole suite (real Scrapy engine over loopback HTTP, real SQLite, real Datasette)
 test: venv
 	$(BIN)/python -m pytest
+
+## test-fast: the suite without the slow end-to-end tests (marked `slow`: kills, cron, replay, live serving)
+test-fast: venv
+	$(BIN)/python -m pytest -m "not slow"
+
+## cluster: near-duplicate clustering of every stored document without a cluster yet (runs after each make crawl)
+cluster: venv
+	$(BIN)/python -m crawler.ops.cluster --db $(DB)
 
 ## crawl: every source against the live endpoints of the topic file
 crawl: venv
@@ -76,9 +84,10 @@ forget: venv
 	@test -n "$(URL)$(AUTHOR)" || { echo "usage: make forget URL=... | AUTHOR=handle [PLATFORM=...]"; exit 2; }
 	$(BIN)/python -m crawler.ops.forget --db $(DB) $(if $(URL),--url '$(URL)') $(if $(AUTHOR),--author '$(AUTHOR)') $(if $(PLATFORM),--platform '$(PLATFORM)') $(if $(DELETE_WARCS),--delete-warcs)
 
-## lint: ruff
+## lint: ruff check and ruff format --check (CI runs the same)
 lint: venv
-	$(BIN)/ruff check crawler pipelines plugins tests bench
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
 
 clean:
 	rm -rf $(VENV) .pytest_cache

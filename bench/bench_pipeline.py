@@ -31,11 +31,11 @@ from scrapy.utils.test import get_crawler  # noqa: E402
 from crawler.items import Post  # noqa: E402
 from crawler.segment import segment  # noqa: E402
 from crawler.settings import OBSERVATORY_TOPIC  # noqa: E402
+from crawler.storage.schema import open_db  # noqa: E402
 from pipelines.dedupe import DedupePipeline  # noqa: E402
 from pipelines.neardup import ensure_tables  # noqa: E402
 from pipelines.normalise import NormalisePipeline  # noqa: E402
 from pipelines.relevance import RelevancePipeline  # noqa: E402
-from crawler.storage.schema import open_db  # noqa: E402
 from pipelines.store import StorePipeline  # noqa: E402
 
 EN = ("just moved to rednote as a tiktok refugee and the cat tax is real my feed is all dumplings "

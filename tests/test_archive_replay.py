@@ -11,10 +11,12 @@ import sys
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
+from crawler.archive import read_warc
 from demo.server import start
 from demo.sources import demo_args
-from crawler.archive import read_warc
 from tests.conftest import ROOT, crawl, rows, run_stats
+
+pytestmark = pytest.mark.slow
 
 CRAWL_TIME_COLUMNS = {"first_seen_at", "last_seen_at", "run_id", "last_run_id", "warc_record_id"}
 

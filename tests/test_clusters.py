@@ -4,7 +4,7 @@ different stories on the same event do not, and Datasette can count each cluster
 import pytest
 
 from crawler.storage import Store
-from pipelines.clusters import assign_clusters
+from crawler.storage.clusters import assign_clusters
 from tests.conftest import datasette_get, demo_crawl, rows
 
 

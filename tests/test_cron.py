@@ -7,7 +7,11 @@ import subprocess
 import time
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import ROOT
+
+pytestmark = pytest.mark.slow
 
 SCRIPT = ROOT / "scripts" / "cron-crawl.sh"
 

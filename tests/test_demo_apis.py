@@ -12,10 +12,10 @@ from urllib.parse import quote
 
 import pytest
 
-from demo.server import DEMO_ROOT, start
 from crawler.parsers.bluesky import parse_search as parse_bluesky
 from crawler.parsers.hackernews import parse_search as parse_hn
 from crawler.parsers.reddit import parse_comments, parse_listing
+from demo.server import DEMO_ROOT, start
 
 SOURCES = ("bluesky", "reddit", "hackernews")
 

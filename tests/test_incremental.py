@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 import sqlite_utils
 
-from demo.server import DEMO_ROOT, start
 from crawler.topic import load_topic
+from demo.server import DEMO_ROOT, start
 from tests.conftest import ROOT, demo_crawl, rows, run_stats
 
 TOPIC = load_topic(ROOT / "datasets" / "topics" / "tiktok-ban.toml")

@@ -3,8 +3,8 @@ import pytest
 
 from crawler.items import Post
 from crawler.language import MIN_BATCH, by_script, detect_lang, detect_langs, identify
-from pipelines.normalise import normalise_post
 from crawler.storage import Store
+from pipelines.normalise import normalise_post
 
 SENTENCES = {
     "en": "Just moved to RedNote as a TikTok refugee and everyone is asking about grocery prices",

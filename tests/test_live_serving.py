@@ -6,11 +6,14 @@ from __future__ import annotations
 import asyncio
 import time
 
+import pytest
 import yaml
 from datasette.app import Datasette
 
 from tests.conftest import METADATA, ROOT, rows
 from tests.test_resume import slow_feeds, start_crawl
+
+pytestmark = pytest.mark.slow
 
 PATHS = ("/observatory/runs.json?_shape=array", "/observatory/articles.json?_search=TikTok&_shape=array")
 

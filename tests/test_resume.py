@@ -19,6 +19,8 @@ import pytest
 from demo.sources import FAST, demo_args
 from tests.conftest import ROOT, demo_crawl, rows
 
+pytestmark = pytest.mark.slow
+
 TABLES = ("articles", "article_urls", "articles_search", "posts", "posts_search", "post_hashtags", "authors")
 NO_ARCHIVE = {"ARCHIVE_ENABLED": "False"}
 

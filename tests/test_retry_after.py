@@ -2,8 +2,8 @@
 
 from datetime import UTC, datetime
 
-from demo.server import start
 from crawler.middlewares.retry_after import retry_after_seconds
+from demo.server import start
 from tests.conftest import demo_crawl, rows, run_stats
 
 

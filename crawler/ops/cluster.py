@@ -1,7 +1,7 @@
 """Near-duplicate clustering as a post-crawl step: ``python -m crawler.ops.cluster [--db DB]``,
 ``make cluster``, and the end of every ``make crawl`` / ``make run`` (crawler/ops/runall.py).
 
-It labels every stored article and post that has no ``cluster_id`` yet (pipelines/clusters.py), so
+It labels every stored article and post that has no ``cluster_id`` yet (crawler/storage/clusters.py), so
 it catches up after a killed crawl or a lone ``scrapy crawl``, and it loads and saves the
 persistent index once per run of all the spiders rather than once per spider.
 """
@@ -17,7 +17,7 @@ from crawler.storage import Store, default_path
 
 
 def main(argv: list[str] | None = None) -> int:
-    from pipelines.clusters import assign_clusters
+    from crawler.storage.clusters import assign_clusters
 
     ap = argparse.ArgumentParser(description="Cluster the stored documents that have no cluster yet.")
     ap.add_argument("--db", default=default_path())

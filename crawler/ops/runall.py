@@ -17,7 +17,6 @@ import os
 import subprocess
 import sys
 import time
-from pathlib import Path
 
 from crawler.settings import PROJECT_ROOT
 from crawler.storage import Store, database_kind, db_setting, default_path

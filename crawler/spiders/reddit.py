@@ -23,7 +23,6 @@ retried by Scrapy's retry middleware; ``x-ratelimit-remaining`` is recorded in s
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from urllib.parse import quote, urlencode
 
 import scrapy

@@ -2,6 +2,6 @@
 
 Nothing outside this package opens SQLite or reads the database path (tests/test_layout.py)."""
 
-from crawler.storage.store import BatchResult, Store, StorageError, database_kind, db_setting, default_path
+from crawler.storage.store import BatchResult, StorageError, Store, database_kind, db_setting, default_path
 
 __all__ = ["BatchResult", "Store", "StorageError", "database_kind", "db_setting", "default_path"]

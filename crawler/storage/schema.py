@@ -8,8 +8,6 @@ same columns, and a test checks that all three agree.
 
 from __future__ import annotations
 
-import sqlite_utils
-
 # table -> (columns in order, primary key). Types: int, str, float.
 TABLES: dict[str, tuple[dict[str, type], str | tuple[str, ...]]] = {
     "articles": (
@@ -110,7 +108,7 @@ UNIQUE_INDEXES = {"posts": [["platform", "platform_id"]], "authors": [["platform
 
 SEARCH_TABLES = {"articles": "articles_search", "posts": "posts_search"}
 
-# Near-duplicate clusters with two or more members (pipelines/clusters.py assigns cluster_id).
+# Near-duplicate clusters with two or more members (crawler/storage/clusters.py assigns cluster_id).
 # canonical_id: the earliest-published member (first seen on ties); outlets: distinct outlets
 # (articles) or platform:author (posts) that ran it.
 VIEWS = {

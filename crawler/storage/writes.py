@@ -25,7 +25,7 @@ from crawler.storage.schema import JSON_COLUMNS, TABLES, upsert_sql
 from crawler.textnorm import stable_id, tag_key
 
 COUNT_FIELDS = ["like_count", "repost_count", "reply_count", "quote_count", "share_count", "collect_count", "view_count"]
-# kept when a stored document is seen again (cluster labels are assigned once, by pipelines/clusters.py)
+# kept when a stored document is seen again (cluster labels are assigned once, by crawler/storage/clusters.py)
 FIRST_SIGHTING = frozenset({"first_seen_at", "run_id", "source", "cluster_id", "is_canonical"})
 
 _ENCODE = json.JSONEncoder(ensure_ascii=False, sort_keys=True).encode  # one encoder, not one per call
