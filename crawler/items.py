@@ -1,4 +1,4 @@
-"""The two item types every spider yields. One documented schema (see docs/schema.md).
+"""The item types spiders yield (Article, Post; ChartEntry for app-store chart snapshots). One documented schema (see docs/schema.md).
 
 Times are UTC ISO 8601 strings ending in ``Z`` once the normalise pipeline has run; parsers may
 put whatever the source sent in ``*_raw`` fields. Lists are Python lists (stored as JSON text).
@@ -48,10 +48,10 @@ class Article:
 class Post:
     """A public social media post (or comment) on one platform."""
 
-    platform: str  # mastodon | bluesky | reddit | hackernews | xiaohongshu | tiktok | douyin
+    platform: str  # mastodon | bluesky | reddit | hackernews | xiaohongshu | tiktok | douyin | appstore
     platform_id: str  # the platform's own id (status id, at:// URI, fullname, note id, ...)
     url: str | None = None  # public web URL of the post
-    kind: str = "post"  # post | comment | story | note | video
+    kind: str = "post"  # post | comment | story | note | video | review
     title: str | None = None  # Reddit/HN/RedNote titles; None where the platform has none
     text: str | None = None  # plain text, HTML removed
     lang: str | None = None
@@ -72,7 +72,7 @@ class Post:
     share_count: int | None = None
     collect_count: int | None = None
     view_count: int | None = None
-    community: str | None = None  # subreddit, Mastodon instance, ...
+    community: str | None = None  # subreddit, Mastodon instance, App Store app (id904209370), ...
     reply_to: str | None = None  # platform_id of the parent
     thread_root: str | None = None  # platform_id of the thread's root
     quote_of: str | None = None  # platform_id of a quoted post
@@ -80,6 +80,8 @@ class Post:
     source_query: str | None = None  # the hashtag / query / file that found it
     raw: dict[str, Any] | None = None  # the platform's own payload, for provenance
     observed_at: str | None = None  # when this sighting was captured (Zeeschuimer); None = crawl time
+    rating: int | None = None  # App Store reviews: the reviewer's star rating, 1-5
+    app_version: str | None = None  # App Store reviews: the app version reviewed (im:version)
     # set by pipelines
     id: int | None = None  # hash of "platform:platform_id"
     matched_terms: list[str] = field(default_factory=list)
@@ -91,5 +93,34 @@ class Post:
     warc_record_id: str | None = None
 
 
-PLATFORMS = ("mastodon", "bluesky", "reddit", "hackernews", "xiaohongshu", "tiktok", "douyin")
+@dataclass
+class ChartEntry:
+    """One app at one rank of one app-store chart snapshot (Apple's marketing-tools RSS feed).
+
+    Every app of a snapshot is one entry, so an app that left the chart is absent from the later
+    snapshots (table ``app_chart_entries``, key country + chart + snapshot_at + app_id)."""
+
+    country: str  # ISO 3166 alpha-2, lower case (us, cn)
+    chart: str  # top-free | top-paid
+    snapshot_at: str | None  # the feed's own `updated` time (UTC ISO after normalise); never the crawl time
+    rank: int  # 1-based position in the feed's results
+    app_id: str  # the App Store id (digits, as in id904209370)
+    app_name: str | None = None
+    developer: str | None = None  # artistName
+    genres: list[str] = field(default_factory=list)  # genre names, in the feed's order
+    url: str | None = None  # the app's App Store page
+    release_date: str | None = None  # releaseDate as the feed gave it (YYYY-MM-DD)
+    snapshot_raw: str | None = None  # `updated` exactly as the feed wrote it
+    feed_url: str | None = None  # the chart feed that was fetched
+    raw: dict[str, Any] | None = None  # the feed's own result object, for provenance
+    # set by pipelines
+    first_seen_at: str | None = None
+    run_id: str | None = None
+
+    @property
+    def key(self) -> tuple[str, str, str | None, str]:
+        return (self.country, self.chart, self.snapshot_at, self.app_id)
+
+
+PLATFORMS = ("mastodon", "bluesky", "reddit", "hackernews", "xiaohongshu", "tiktok", "douyin", "appstore")
 ARTICLE_SOURCES = ("feed", "sitemap", "gdelt", "urls")

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from scrapy.exceptions import DropItem
 
-from crawler.items import Article
+from crawler.items import Article, ChartEntry
 from crawler.storage import Store
 
 
@@ -21,7 +21,7 @@ class DedupePipeline:
     def __init__(self, crawler):
         self.stats = crawler.stats
         self.store = Store.for_crawler(crawler)
-        self.seen: set[tuple[int, str | None]] = set()
+        self.seen: set[tuple] = set()
         self.hashes: dict[str, int] = {}
 
     @classmethod
@@ -31,10 +31,11 @@ class DedupePipeline:
     def process_item(self, item):
         # A post captured several times (Zeeschuimer: each line is one observation with its own
         # capture time) is kept once per capture: the store adds one observation for each.
-        key = (item.id, getattr(item, "observed_at", None))
+        # A chart entry is one app in one snapshot (the table's key), not a document.
+        key = item.key if isinstance(item, ChartEntry) else (item.id, getattr(item, "observed_at", None))
         if key in self.seen:
             self.stats.inc_value("observatory/dedupe/repeat_in_run")
-            raise DropItem(f"seen already in this run: {item.id}")
+            raise DropItem(f"seen already in this run: {key}")
         self.seen.add(key)
         if isinstance(item, Article) and item.content_hash:
             other = self.hashes.get(item.content_hash) or self.store.article_id_with_hash(item.content_hash)

@@ -17,7 +17,7 @@ from itemadapter import ItemAdapter
 from scrapy.exceptions import DropItem
 from w3lib.html import remove_tags
 
-from crawler.items import ARTICLE_SOURCES, PLATFORMS, Article, Post
+from crawler.items import ARTICLE_SOURCES, PLATFORMS, Article, ChartEntry, Post
 from crawler.language import detect_lang
 from crawler.textnorm import (
     canonical_url,
@@ -80,6 +80,14 @@ def normalise_post(p: Post) -> Post:
     return p
 
 
+def normalise_chart_entry(e: ChartEntry) -> ChartEntry:
+    """A chart entry keeps every value as the feed gave it; only its snapshot time becomes UTC."""
+    e.snapshot_at = to_utc_iso(e.snapshot_at) or to_utc_iso(e.snapshot_raw)
+    if not (e.country and e.chart and e.app_id and e.snapshot_at):
+        raise DropItem(f"chart entry without country, chart, app id or snapshot time: {e.key}")
+    return e
+
+
 class NormalisePipeline:
     def __init__(self, crawler):
         self.stats = crawler.stats
@@ -94,6 +102,8 @@ class NormalisePipeline:
                 item = normalise_article(item)
             elif isinstance(item, Post):
                 item = normalise_post(item)
+            elif isinstance(item, ChartEntry):
+                item = normalise_chart_entry(item)
             else:
                 raise DropItem(f"unknown item type {type(item).__name__}")
         except DropItem as exc:

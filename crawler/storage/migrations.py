@@ -84,6 +84,13 @@ def m0003_views_v2(db: sqlite_utils.Database) -> None:
     sync_views(db, replace=True)
 
 
+@migrations(name="0004_appstore")
+def m0004_appstore(db: sqlite_utils.Database) -> None:
+    """app_chart_entries (chart snapshots), posts.rating and posts.app_version (App Store reviews)."""
+    sync_tables(db)
+    sync_indexes(db)
+
+
 def pending(db: sqlite_utils.Database) -> list[str]:
     return [m.name for m in migrations.pending(db)]
 

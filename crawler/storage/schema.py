@@ -34,6 +34,7 @@ TABLES: dict[str, tuple[dict[str, type], str | tuple[str, ...]]] = {
             "source_query": str, "matched_terms": str, "matched_in": str, "content_hash": str,
             "raw": str, "first_seen_at": str, "last_seen_at": str, "run_id": str,
             "last_run_id": str, "warc_record_id": str, "cluster_id": int, "is_canonical": int,
+            "rating": int, "app_version": str,
         },
         "id",
     ),
@@ -80,6 +81,15 @@ TABLES: dict[str, tuple[dict[str, type], str | tuple[str, ...]]] = {
         {"url": str, "etag": str, "last_modified": str, "updated_at": str, "spider": str},
         "url",
     ),
+    # App-store chart snapshots (the appstore spider): every app at every rank of every snapshot.
+    "app_chart_entries": (
+        {
+            "country": str, "chart": str, "snapshot_at": str, "day": str, "rank": int, "app_id": str,
+            "app_name": str, "developer": str, "genres": str, "url": str, "release_date": str,
+            "snapshot_raw": str, "feed_url": str, "raw": str, "first_seen_at": str, "run_id": str,
+        },
+        ("country", "chart", "snapshot_at", "app_id"),
+    ),
     # Takedowns (crawler/ops/forget.py): what was removed and when, never the removed content.
     "takedowns": (
         {
@@ -103,6 +113,7 @@ INDEXES = {
     "post_hashtags": [["tag"]],
     "observations": [["run_id"]],
     "runs": [["spider", "started_at"]],
+    "app_chart_entries": [["app_id", "country", "chart", "day"], ["day"]],
 }
 UNIQUE_INDEXES = {"posts": [["platform", "platform_id"]], "authors": [["platform", "author_id"]]}
 
@@ -146,6 +157,7 @@ JSON_COLUMNS = {
     "articles": ["authors", "sources", "extra", "matched_terms", "matched_in"],
     "posts": ["hashtags", "mentions", "links", "reposted_by", "matched_terms", "matched_in", "raw"],
     "runs": ["responses_by_status", "args", "stats", "health"],
+    "app_chart_entries": ["genres", "raw"],
 }
 
 

@@ -21,9 +21,9 @@ from typing import Any
 import sqlite_utils
 from scrapy import signals
 
-from crawler.items import Article, Post
+from crawler.items import Article, ChartEntry, Post
 from crawler.storage import migrations
-from crawler.storage.writes import _json, make_storable, write_articles, write_posts
+from crawler.storage.writes import _json, make_storable, write_articles, write_chart_entries, write_posts
 from crawler.textnorm import canonical_url, utc_now_iso
 
 logger = logging.getLogger(__name__)
@@ -121,7 +121,8 @@ class Store:
         with self.db.atomic():
             n1, u1 = write_articles(self.db, [i for i in items if isinstance(i, Article)], run_id, now)
             n2, u2 = write_posts(self.db, [i for i in items if isinstance(i, Post)], run_id, now)
-        return n1 + n2, u1 + u2
+            n3, u3 = write_chart_entries(self.db, [i for i in items if isinstance(i, ChartEntry)], run_id, now)
+        return n1 + n2 + n3, u1 + u2 + u3
 
     def write_batch(self, items: Iterable[Any], run_id: str, now: str | None = None) -> BatchResult:
         """Write items in one transaction. If that fails, the values SQLite cannot hold are made

@@ -19,7 +19,7 @@ from typing import Any
 
 import sqlite_utils
 
-from crawler.items import Article, Post
+from crawler.items import Article, ChartEntry, Post
 from crawler.segment import segment
 from crawler.storage.schema import JSON_COLUMNS, TABLES, upsert_sql
 from crawler.textnorm import stable_id, tag_key
@@ -143,6 +143,25 @@ def write_posts(db: sqlite_utils.Database, items: list[Post], run_id: str, now: 
               for p in items]
     _write(db, "posts_search", search)
     return len(rows) - len(old), len(old)
+
+
+def write_chart_entries(db: sqlite_utils.Database, items: list[ChartEntry], run_id: str, now: str) -> tuple[int, int]:
+    """One row per app per snapshot; a snapshot fetched again (same feed ``updated``) is an update
+    that keeps the row's first_seen_at and run_id."""
+    rows = {}
+    for e in items:
+        row = row_for("app_chart_entries", e)
+        row.update(day=(e.snapshot_at or "")[:10] or None, first_seen_at=now, run_id=run_id)
+        rows[e.key] = row
+    if not rows:
+        return 0, 0
+    keys = [list(k) for k in rows]
+    old = db.execute(
+        "SELECT count(*) FROM app_chart_entries c JOIN json_each(?) k ON c.country = k.value ->> 0 "
+        "AND c.chart = k.value ->> 1 AND c.snapshot_at = k.value ->> 2 AND c.app_id = k.value ->> 3",
+        [json.dumps(keys)]).fetchone()[0]
+    _write(db, "app_chart_entries", list(rows.values()), frozenset({"first_seen_at", "run_id"}))
+    return len(rows) - old, old
 
 
 # -- values SQLite cannot hold ------------------------------------------------------------------
