@@ -51,6 +51,14 @@ HACKERNEWS_PAGE_LIMIT = 100
 REDNOTE_BASE_URL = "https://www.xiaohongshu.com"  # note pages: <base>/explore/<note id>
 REDNOTE_NOTE_URLS: list[str] = []  # note URLs to fetch (also -a urls=FILE_OR_LIST)
 ZEESCHUIMER_PATHS: list[str] = []  # NDJSON exports or folders (also -a path=)
+APPSTORE_CHARTS_URL = ""  # chart feeds' base (topic: https://rss.applemarketingtools.com; also -a charts_url=)
+APPSTORE_REVIEWS_URL = ""  # customer reviews' base (topic: https://itunes.apple.com; also -a reviews_url=)
+APPSTORE_COUNTRIES: list[str] = []  # store countries (topic: us, cn; also -a countries=)
+APPSTORE_CHARTS: list[str] = []  # top-free, top-paid (also -a charts=)
+APPSTORE_CHART_SIZE = 0  # apps per snapshot; 0: the topic's chart_size (also -a chart_size=)
+APPSTORE_CHART_URLS: list[str] = []  # chart feed URLs fetched instead of the built ones (also -a chart_urls=)
+APPSTORE_APPS: list[str] = []  # App Store ids whose reviews are collected; empty: the topic's apps (also -a apps=)
+APPSTORE_MAX_PAGES = 0  # review pages per app and country (at most 10); 0: the topic's max_pages
 
 # --- unattended runs: conditional requests, health, raw archive, replay, takedowns -----------
 # (docs/operations.md). Feeds/sitemaps marked meta {"conditional": True} send the stored

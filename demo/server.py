@@ -35,6 +35,7 @@ API_HANDLERS: dict[str, str] = {
     "reddit": "demo.reddit",
     "hackernews": "demo.hackernews",
     "gdelt": "demo.gdelt",
+    "appstore": "demo.appstore",
 }
 STATIC_TYPES = {
     ".xml": "application/xml; charset=utf-8",

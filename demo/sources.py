@@ -40,4 +40,13 @@ def demo_args(base: str) -> dict[str, dict[str, str]]:
         "hackernews": {"api_url": f"{base}/hackernews"},
         "zeeschuimer": {"path": "datasets/demo/zeeschuimer"},
         "rednote": {"urls": "datasets/demo/rednote/note-urls.txt", "base_url": f"{base}/rednote"},
+        "appstore": {
+            # the live chart feed has only today's chart: the demo serves one dated snapshot per
+            # day (?date=, demo only), from before the ban to after TikTok left the store
+            "chart_urls": ",".join(
+                [f"{base}/appstore/api/v2/us/apps/top-free/25/apps.json?date=2025-01-{d:02d}" for d in range(9, 25)]
+                + [f"{base}/appstore/api/v2/cn/apps/top-free/15/apps.json?date=2025-01-{d:02d}" for d in range(12, 16)]),
+            "reviews_url": f"{base}/appstore",
+            "countries": "us,cn",
+        },
     }
