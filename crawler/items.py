@@ -123,4 +123,5 @@ class ChartEntry:
 
 
 PLATFORMS = ("mastodon", "bluesky", "reddit", "hackernews", "xiaohongshu", "tiktok", "douyin", "appstore")
+PLATFORMS += ("x", "threads", "instagram", "weibo", "bilibili")  # Zeeschuimer and MediaCrawler imports
 ARTICLE_SOURCES = ("feed", "sitemap", "gdelt", "urls")

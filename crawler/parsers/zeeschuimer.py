@@ -13,6 +13,10 @@ Shapes handled (see shared/FORMATS.md):
   HTML-card fallback (``_zs-origin: "html"``); comments (``*-comments``, ``sub_comment_count``).
 - TikTok: the item API (``author`` a dict) and the embedded page form (``author`` a string).
 - Douyin: snake_case API items and camelCase embedded items, ``"$undefined"`` placeholders.
+- X/Twitter (``twitter.com``), Threads (``threads.net``) and Instagram (``instagram.com``): see
+  crawler/parsers/zeeschuimer_x.py and zeeschuimer_meta.py. A line there can give more than one
+  Post: a retweet/repost gives the original (``reposted_by`` names the reposter), a quote gives
+  the quoting post (``quote_of``) and the quoted post.
 
 Counts come as numbers or strings with Chinese units (``"9.7万"``): see :func:`parse_count`.
 A capture's time is never used as the post's time: no time in the item means ``created_at=None``.
@@ -40,6 +44,14 @@ PLATFORM_NAMES = {
     "tiktok": "tiktok",
     "douyin.com": "douyin",
     "douyin": "douyin",
+    "twitter.com": "x",
+    "x.com": "x",
+    "twitter": "x",
+    "threads.net": "threads",
+    "threads.com": "threads",
+    "threads": "threads",
+    "instagram.com": "instagram",
+    "instagram": "instagram",
 }
 REDNOTE_NOTE_URL = "https://www.xiaohongshu.com/explore/{}"
 TIKTOK_VIDEO_URL = "https://www.tiktok.com/@{}/video/{}"
@@ -162,7 +174,15 @@ def platform_of(source_platform: Any) -> tuple[str, str]:
 
 
 def parse_line(line: str, lineno: int) -> Post:
-    """One NDJSON line -> one Post (one observation); ParseError with a short reason otherwise."""
+    """One NDJSON line -> its Post (one observation); ParseError with a short reason otherwise.
+
+    For a line that gives several Posts (a quote and the quoted post), the first."""
+    return parse_line_posts(line, lineno)[0]
+
+
+def parse_line_posts(line: str, lineno: int) -> list[Post]:
+    """One NDJSON line -> its Posts, each one observation at the capture time (one Post for every
+    platform but X and Threads, where a quote also gives the quoted post); ParseError otherwise."""
     text = line.replace("\x00", "").strip().lstrip("\ufeff")
     try:
         record = json.loads(text)
@@ -178,6 +198,8 @@ def parse_line(line: str, lineno: int) -> Post:
     if "item_id" not in record or record["item_id"] in (None, ""):
         raise ParseError("missing item_id")
     platform, hint = platform_of(record.get("source_platform"))
+    if platform in META_AND_X:
+        return _meta_and_x_posts(record, data, platform)
     try:
         if platform == "xiaohongshu":
             post = _rednote(data, hint)
@@ -199,7 +221,42 @@ def parse_line(line: str, lineno: int) -> Post:
         post.url = REDNOTE_NOTE_URL.format(item_id)
     post.raw = record
     post.observed_at = epoch_to_iso(record.get("timestamp_collected"))  # each line is one observation
-    return tidy_post(post)
+    return [tidy_post(post)]
+
+
+META_AND_X = ("x", "threads", "instagram")
+
+
+def _meta_and_x_posts(record: dict, data: dict, platform: str) -> list[Post]:
+    """X, Threads, Instagram lines. The captured item is keyed on the line's ``item_id`` (as every
+    Zeeschuimer item is), except a repost, whose first Post is the original under its own id."""
+    from crawler.parsers import zeeschuimer_meta, zeeschuimer_x
+
+    try:
+        if platform == "x":
+            posts, repost = zeeschuimer_x.tweet_posts(data), zeeschuimer_x.is_retweet(data)
+        elif platform == "threads":
+            posts, repost = zeeschuimer_meta.threads_posts(data), zeeschuimer_meta.is_repost(data)
+        else:
+            posts, repost = zeeschuimer_meta.instagram_posts(data), False
+    except ParseError:
+        raise
+    except RECORD_ERRORS as exc:
+        raise ParseError(f"unexpected {platform} item shape ({type(exc).__name__}: {exc})") from None
+    item_id = _usable_id(record["item_id"])
+    if item_id and not repost and item_id != posts[0].platform_id:
+        old = posts[0].platform_id
+        posts[0].platform_id = item_id
+        for other in posts[1:]:  # the quoted post's links back, if any, follow the key
+            other.quote_of = item_id if other.quote_of == old else other.quote_of
+    observed = epoch_to_iso(record.get("timestamp_collected"))
+    out = []
+    for n, post in enumerate(posts):
+        if n == 0:  # an embedded (quoted) post keeps its own item as raw
+            post.raw = record
+        post.observed_at = observed
+        out.append(tidy_post(post))
+    return out
 
 
 def iter_ndjson(lines: Iterable[str], source: str) -> Iterator[tuple[int, Post | None, str | None]]:
@@ -211,12 +268,13 @@ def iter_ndjson(lines: Iterable[str], source: str) -> Iterator[tuple[int, Post |
         if not line.strip().lstrip("\ufeff").strip():
             continue
         try:
-            post = parse_line(line, lineno)
+            posts = parse_line_posts(line, lineno)
         except ParseError as exc:
             yield lineno, None, f"line {lineno}: {exc}"
             continue
-        post.source_query = source
-        yield lineno, post, None
+        for post in posts:
+            post.source_query = source
+            yield lineno, post, None
 
 
 def parse_ndjson(text: str, source: str) -> Page:

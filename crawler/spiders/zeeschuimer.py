@@ -1,4 +1,4 @@
-"""Import Zeeschuimer NDJSON exports (RedNote, TikTok, Douyin) as Post items.
+"""Import Zeeschuimer NDJSON exports (RedNote, TikTok, Douyin, X, Threads, Instagram) as Post items.
 
     scrapy crawl zeeschuimer -a path=zeeschuimer-export-xiaohongshu-2025-01-14T120000.ndjson
     scrapy crawl zeeschuimer -a path=exports/            # every *.ndjson in a folder
@@ -51,17 +51,19 @@ class ZeeschuimerSpider(ObservatorySpider):
 
     def read_export(self, path: Path):
         good = 0
+        good_lines: set[int] = set()  # a quote line gives two observations (the quoted post too)
         skipped: list[str] = []
         # newline="" keeps U+2028 and friends inside records; splitting happens on \n, \r\n, \r only
         with path.open(encoding="utf-8", errors="replace", newline="") as lines:
-            for _lineno, post, reason in iter_ndjson((line.rstrip("\r\n") for line in lines), path.name):
+            for lineno, post, reason in iter_ndjson((line.rstrip("\r\n") for line in lines), path.name):
                 if post is None:
                     skipped.append(reason or "")
                     continue
                 good += 1
+                good_lines.add(lineno)
                 yield post
         self.count_skipped(str(path), skipped)
         self.count(f"observatory/{self.name}/files")
-        self.count(f"observatory/{self.name}/lines", good + len(skipped))
+        self.count(f"observatory/{self.name}/lines", len(good_lines) + len(skipped))
         self.count(f"observatory/{self.name}/observations", good)
         self.logger.info("%s: %d observations, %d lines skipped", path, good, len(skipped))
