@@ -30,7 +30,7 @@ if str(ROOT) not in sys.path:
 import trafilatura  # noqa: E402
 from htmldate import find_date  # noqa: E402
 
-from crawler.parsers.article import extract_article  # noqa: E402
+from crawler.parsers.article import extract_article, warm_up  # noqa: E402
 from tests.extraction_gate import REALPAGES, load_pages, load_scorer, score_synthetic  # noqa: E402
 
 
@@ -104,6 +104,7 @@ def main(argv: list[str]) -> None:
         sys.exit(f"realpages not found at {REALPAGES}")
     recs = scorer.load_gold()
     extract_article("<html><body><p>warm-up</p></body></html>", "https://example.com/")  # lazy imports
+    warm_up()  # dateparser's data: a crawl loads it once at start-up too
     find_date("<html><body><p>2025-01-01</p></body></html>")
     rows = run(scorer, recs)
     s = {name: summary(r) for name, r in rows.items()}

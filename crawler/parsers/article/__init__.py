@@ -28,10 +28,11 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from .authors import clean_authors, pick_authors
-from .dates import CHINA_TZ, DATE_SOURCES, parse_date, pick_dates, to_local, to_utc
+from .dates import CHINA_TZ, DATE_SOURCES, parse_date, pick_dates, to_local, to_utc, warm_up
 from .decoding import decode_html
 from .metadata import (
     article_object,
+    forget_page,
     jsonld_objects,
     meta_values,
     normalise_lang,
@@ -57,6 +58,7 @@ __all__ = [
     "parse_date",
     "to_local",
     "to_utc",
+    "warm_up",
 ]
 
 logger = logging.getLogger(__name__)
@@ -112,6 +114,8 @@ def extract_article(html: str, url: str) -> dict[str, Any]:
         result.update(pick_dates(tree, article, meta, url, chinese, declared))
     except Exception:  # a bug on one odd page must not lose the crawl: keep what we have, log loudly
         logger.exception("extract_article failed part-way on %s", url)
+    finally:
+        forget_page()
     return result
 
 

@@ -7,9 +7,10 @@ import re
 from collections.abc import Iterable
 from typing import Any
 
+from lxml import etree
 from lxml.html import HtmlElement
 
-from .metadata import clean_line, name_of, node_text
+from .metadata import attributed, body_text, clean_line, name_of, node_text
 
 _BYLINE_PREFIX = re.compile(
     r"^\s*(?:by|written by|words by|reporting by|story by|author[s]?\s*[:：]?|(?-i:Von|Par|Text\s*:)|"
@@ -86,17 +87,28 @@ def _plausible(name: str) -> bool:
     return len(name.split()) <= 5 and not re.search(r"[@\d]|[.!?。！？]$", name) and not _UI_LABEL.match(name)
 
 
-_STRONG_XPATH = (
-    '//*[@rel="author" or @itemprop="author" or contains(concat(" ", normalize-space(@class), " "), " byline ")'
-    ' or contains(@class, "author-name") or contains(@class, "byline__name") or contains(@class, "author_name")]'
-)
-_WEAK_XPATH = (
-    '//*[contains(@class,"author") or contains(@class,"Author") or contains(@class,"byline")'
-    ' or contains(@class,"Byline") or contains(@id,"author")]'
-)
+def _strong(el: HtmlElement) -> bool:
+    """rel/itemprop author, class token ``byline``, or a class containing author-name/byline__name/author_name."""
+    cls = el.get("class") or ""
+    return (
+        el.get("rel") == "author"
+        or el.get("itemprop") == "author"
+        or "byline" in cls.split()
+        or "author-name" in cls
+        or "byline__name" in cls
+        or "author_name" in cls
+    )
+
+
+def _weak(el: HtmlElement) -> bool:
+    """A class containing author/Author/byline/Byline, or an id containing author."""
+    cls = el.get("class") or ""
+    return any(word in cls for word in ("author", "Author", "byline", "Byline")) or "author" in (el.get("id") or "")
+
+
 _ASIDE = re.compile(r"(?:comments?|related|recommend\w*|sidebar|footer|teaser\w*|promo|popular|more-from)(?:[-_]\w+)?")
 _WRAPPERS = {"html", "body", "main", "article"}
-_BY_XPATH = (
+_BY_XPATH = etree.XPath(
     "//body//*[self::b or self::strong or self::p or self::span or self::div or self::em or self::address]"
     '[starts-with(normalize-space(text()), "By ") or starts-with(normalize-space(text()), "by ")'
     ' or starts-with(normalize-space(text()), "Von ") or starts-with(normalize-space(text()), "BY ")]'
@@ -140,15 +152,20 @@ def _names_in(nodes: list[HtmlElement], outlet: str | None) -> list[str]:
 def _dom_names(tree: HtmlElement, outlet: str | None) -> list[str]:
     """Strong byline markers (rel/itemprop author, class byline/author-name), then any class with
     "author"/"byline", then an element whose own text starts with By/Von."""
-    for xpath in (_STRONG_XPATH, _WEAK_XPATH, _BY_XPATH):
-        names = _names_in(tree.xpath(xpath), outlet)
+    marked = attributed(tree)
+    for nodes in (
+        lambda: [el for el in marked if _strong(el)],
+        lambda: [el for el in marked if _weak(el)],
+        lambda: _BY_XPATH(tree),
+    ):
+        names = _names_in(nodes(), outlet)
         if names:
             return names
     return []
 
 
 _ZH_MARKERS = ("作者", "记者", "編輯", "编辑", "記者", "文/", "文／")
-_ZH_XPATH = "//body//*[" + " or ".join(f'contains(text(),"{m}")' for m in _ZH_MARKERS) + "]"
+_ZH_XPATH = etree.XPath("//body//*[" + " or ".join(f'contains(text(),"{m}")' for m in _ZH_MARKERS) + "]")
 _ZH_BYLINE = re.compile(
     r"(作者|本报记者|新华社记者|记者|記者|文\s*[/／]|(?:责任)?编辑|(?:責任)?編輯)\s*[:：|丨]?\s*"
     r"((?:[\u4e00-\u9fff]{2,4}(?:[\s、，,]+|$|(?=[^\u4e00-\u9fff]))){1,4})"
@@ -158,7 +175,10 @@ _ZH_BYLINE = re.compile(
 def _chinese_byline(tree: HtmlElement, outlet: str | None) -> list[str]:
     """作者/记者 beat 编辑 (an editor is named only when no writer is); cells with or without a class."""
     found: dict[bool, list[str]] = {True: [], False: []}
-    for node in tree.xpath(_ZH_XPATH)[:20]:
+    text = body_text(tree)
+    if not any(m in text for m in _ZH_MARKERS):  # no marker in the page: skip the XPath walk
+        return []
+    for node in _ZH_XPATH(tree)[:20]:
         text = node_text(node)
         if len(text) > 200:
             continue

@@ -37,11 +37,13 @@ import re
 from collections.abc import Iterable
 from datetime import UTC, datetime, timedelta, timezone
 from email.utils import parsedate_to_datetime
+from functools import lru_cache
 from typing import Any
 
+from lxml import etree
 from lxml.html import HtmlElement
 
-from .metadata import clean_line, first, node_text
+from .metadata import attributed, body_text, clean_line, first, in_body, node_text
 
 logger = logging.getLogger(__name__)
 
@@ -215,14 +217,25 @@ def date_candidates(
     return published, modified
 
 
-_DATE_CLASS_XPATH = (
-    "//body//*[self::span or self::div or self::p or self::em or self::i or self::small or self::time or self::li"
-    " or self::td or self::address]"
-    '[contains(@class,"date") or contains(@class,"Date") or contains(@class,"time") or contains(@class,"pub")'
-    ' or contains(@class,"info") or contains(@class,"meta") or contains(@class,"byline") or contains(@id,"date")'
-    ' or contains(@id,"time") or contains(@id,"pub")]'
-)
-_ZH_TEXT_XPATH = (
+_DATE_TAGS = {"span", "div", "p", "em", "i", "small", "time", "li", "td", "address"}
+_DATE_CLASS_WORDS = ("date", "Date", "time", "pub", "info", "meta", "byline")
+_DATE_ID_WORDS = ("date", "time", "pub")
+
+
+def _dateline_nodes(tree: HtmlElement) -> list[HtmlElement]:
+    """span/div/p/em/i/small/time/li/td/address inside <body> whose class contains date/Date/time/
+    pub/info/meta/byline or whose id contains date/time/pub, in document order."""
+    found = []
+    for el in attributed(tree):
+        if el.tag not in _DATE_TAGS:
+            continue
+        cls, ident = el.get("class") or "", el.get("id") or ""
+        if (any(w in cls for w in _DATE_CLASS_WORDS) or any(w in ident for w in _DATE_ID_WORDS)) and in_body(el):
+            found.append(el)
+    return found
+
+
+_ZH_TEXT_XPATH = etree.XPath(
     '//body//text()[contains(., "年") and contains(., "月")]'
     "[not(ancestor::nav or ancestor::header or ancestor::footer or ancestor::script or ancestor::style)]"
 )
@@ -230,31 +243,48 @@ _LABEL = re.compile(r"^[^\d:：]{0,30}[:：]\s*")  # "Published:", "Veröffentli
 _DIGIT = re.compile(r"\d")
 
 
+_DATEPARSER_SETTINGS = {"PARSERS": ["custom-formats", "absolute-time"], "REQUIRE_PARTS": ["day", "month", "year"]}
+_HAS_TIME = re.compile(r"\d[:：h]\d\d|\d\s*(?:uhr|时|點|点)", re.IGNORECASE)
+
+
+@lru_cache(maxsize=64)
+def _date_parser(languages: tuple[str, ...]) -> Any:
+    """One dateparser parser per language pair, built once (``dateparser.parse`` builds a new one,
+    with its locale loading, on every call that names languages)."""
+    from dateparser.date import DateDataParser
+
+    return DateDataParser(languages=list(languages), settings=_DATEPARSER_SETTINGS)
+
+
+def warm_up() -> None:
+    """Load what the first page would otherwise pay for: dateparser's data (about 250 ms) and the
+    English parser. A crawl calls it once at start-up (and each extraction worker in its initializer)."""
+    _dateparser("15 January 2025", "en")
+
+
 def _dateparser(text: str, lang: str | None) -> tuple[datetime, bool] | None:
     """dateparser on a short dateline, absolute dates only, in the page's language and English."""
-    import dateparser
-
     text = _LABEL.sub("", text)
-    languages = list(dict.fromkeys(x for x in (lang, "en") if x))
-    settings = {"PARSERS": ["custom-formats", "absolute-time"], "REQUIRE_PARTS": ["day", "month", "year"]}
+    languages = tuple(dict.fromkeys(x for x in (lang, "en") if x))
     try:
-        value = dateparser.parse(text, languages=languages, settings=settings)  # type: ignore[arg-type]
+        parser = _date_parser(languages)
+        value = parser.get_date_data(text)["date_obj"]
         digit = _DIGIT.search(text)
         if value is None and digit and digit.start() > 0:  # "Veröffentlicht am 15. Januar 2025"
-            value = dateparser.parse(text[digit.start() :], languages=languages, settings=settings)  # type: ignore[arg-type]
+            value = parser.get_date_data(text[digit.start() :])["date_obj"]
     except Exception as err:  # noqa: BLE001 -- dateparser raises assorted errors on odd input
         logger.debug("dateparser failed on %r: %s", text, err)
         return None
     if value is None or not 1990 <= value.year <= 2100:
         return None
-    has_time = bool(re.search(r"\d[:：h]\d\d|\d\s*(?:uhr|时|點|点)", text, re.IGNORECASE))
+    has_time = bool(_HAS_TIME.search(text))
     return value, has_time
 
 
 def visible_date(tree: HtmlElement, lang: str | None) -> tuple[str, tuple[datetime, bool]] | None:
     """(raw, parsed) of a dateline the page shows (see the module docstring)."""
     short = []
-    for node in tree.xpath(_DATE_CLASS_XPATH)[:30]:
+    for node in _dateline_nodes(tree)[:30]:
         text = node_text(node)
         if not text or len(text) > 200 or not _DIGIT.search(text):
             continue
@@ -265,7 +295,7 @@ def visible_date(tree: HtmlElement, lang: str | None) -> tuple[str, tuple[dateti
                 return match.group(0).strip(), parsed
         if len(text) <= 80:
             short.append(text)
-    for text in tree.xpath(_ZH_TEXT_XPATH)[:50]:
+    for text in _ZH_TEXT_XPATH(tree)[:50] if "年" in body_text(tree) else ():
         text = clean_line(str(text))
         match = _ZH_DATE.search(text) if text and len(text) <= 200 else None
         parsed = parse_date(match.group(0)) if match else None

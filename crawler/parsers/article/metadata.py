@@ -17,6 +17,7 @@ from functools import lru_cache
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
+from lxml import etree
 from lxml import html as lxml_html
 from lxml.etree import ParserError
 from lxml.html import HtmlElement
@@ -55,6 +56,49 @@ def parse_tree(html: str) -> HtmlElement:
         except (ParserError, ValueError) as err:
             raise ParseError(f"not HTML: {err}") from err
     return tree
+
+
+_ATTRIBUTED = etree.XPath("//*[@class or @id or @rel or @itemprop]")
+_page: dict[str, Any] = {}  # values computed once for the page being extracted (see ``per_page``)
+
+
+def per_page(tree: HtmlElement, key: str, compute: Any) -> Any:
+    """``compute(tree)``, computed once per tree: the searches of one page share it.
+
+    Holds one page only (the tree is kept by reference, so its identity cannot be reused while it
+    is cached); ``forget_page`` drops it when the page is done.
+    """
+    if _page.get("tree") is not tree:
+        _page.clear()
+        _page["tree"] = tree
+    if key not in _page:
+        _page[key] = compute(tree)
+    return _page[key]
+
+
+def forget_page() -> None:
+    _page.clear()
+
+
+def attributed(tree: HtmlElement) -> list[HtmlElement]:
+    """Every element with a class, id, rel or itemprop attribute, in document order: one XPath
+    pass per page, shared by the byline, dateline and boilerplate-box searches (each used to walk
+    the whole tree with its own ``//*[contains(@class, ...)]``)."""
+    return per_page(tree, "attributed", _ATTRIBUTED)
+
+
+def body_text(tree: HtmlElement) -> str:
+    """The text of <body> (empty without one), once per page."""
+
+    def compute(tree: HtmlElement) -> str:
+        body = tree.find(".//body")
+        return body.text_content() if body is not None else ""
+
+    return per_page(tree, "body_text", compute)
+
+
+def in_body(node: HtmlElement) -> bool:
+    return any(a.tag == "body" for a in node.iterancestors())
 
 
 def types_of(obj: dict[str, Any]) -> set[str]:

@@ -27,7 +27,7 @@ from typing import Any
 import trafilatura
 from lxml.html import HtmlElement
 
-from .metadata import HAN, clean_line
+from .metadata import HAN, attributed, body_text, clean_line, in_body
 
 logger = logging.getLogger(__name__)
 
@@ -101,16 +101,16 @@ def boilerplate_boxes(tree: HtmlElement) -> str | None:
     body = tree.find(".//body")
     if body is None:
         return None
-    total = len(body.text_content())
+    total = len(body_text(tree))
     paths = []
     root = tree.getroottree()
-    for node in body.iterdescendants():
-        if not isinstance(node.tag, str) or node.tag in _NEVER_NOISE:
+    for node in attributed(tree):  # only an element with a class or id can be a box
+        if node.tag in _NEVER_NOISE:
             continue
         attrs = f"{node.get('class', '')} {node.get('id', '')}".lower()
         if not _BOX_ANY.search(attrs) or not any(_BOX_TOKEN.fullmatch(t) for t in attrs.split()):
             continue
-        if len(node.text_content()) > MAX_BOX_SHARE * total or node.find(".//h1") is not None:
+        if not in_body(node) or len(node.text_content()) > MAX_BOX_SHARE * total or node.find(".//h1") is not None:
             continue
         paths.append(root.getpath(node))
     links: dict[Any, int] = {}
