@@ -21,7 +21,7 @@ import time
 from crawler.settings import PROJECT_ROOT
 from crawler.storage import Store, database_kind, db_setting, default_path
 
-LIVE_SPIDERS = ["feeds", "sitemaps", "gdelt", "mastodon", "bluesky", "reddit", "hackernews"]
+LIVE_SPIDERS = ["feeds", "sitemaps", "gdelt", "mastodon", "bluesky", "reddit", "hackernews", "appstore"]
 
 
 def db_kind(path: str) -> str | None:
