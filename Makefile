@@ -7,6 +7,8 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 DB     ?= datasets/observatory.db
+# The demo has a database of its own: demo and live data never share one.
+DEMO_DB ?= datasets/demo.db
 PORT   ?= 8001
 HOST   ?= 127.0.0.1
 # The demo sources' port is part of every demo URL (and so of every id): keep it fixed so a
@@ -27,11 +29,11 @@ $(BIN)/.installed: requirements.txt requirements-dev.txt
 
 venv: $(BIN)/.installed
 
-## run: crawl the synthetic demo sources into $(DB), then serve it (Ctrl-C stops)
+## run: crawl the synthetic demo sources into $(DEMO_DB), then serve it (Ctrl-C stops)
 run: venv
-	$(BIN)/python -m crawler.ops.runall --demo --demo-port $(DEMO_PORT) --db $(DB) -s LOG_LEVEL=WARNING; \
+	$(BIN)/python -m crawler.ops.runall --demo --demo-port $(DEMO_PORT) --db $(DEMO_DB) -s LOG_LEVEL=WARNING; \
 	  rc=$$?; if [ $$rc -ge 2 ]; then exit $$rc; fi
-	$(MAKE) --no-print-directory serve DB=$(DB)
+	$(MAKE) --no-print-directory serve DB=$(DEMO_DB)
 
 ## test: the whole suite (real Scrapy engine over loopback HTTP, real SQLite, real Datasette)
 test: venv
@@ -56,7 +58,8 @@ serve: venv
 
 ## import: a Zeeschuimer NDJSON export (RedNote, TikTok, Douyin captures) into $(DB)
 import: venv
-	@test -n "$(FILE)" || { echo "usage: make import FILE=zeeschuimer-export-....ndjson"; exit 2; }
+	@test -n "$(FILE)" || { echo "usage: make import FILE=zeeschuimer-export-....ndjson" >&2; exit 2; }
+	@test -r "$(FILE)" || { echo "error: cannot read $(FILE)" >&2; exit 2; }
 	$(BIN)/python -m scrapy crawl zeeschuimer -a path="$(FILE)" -s OBSERVATORY_DB=$(DB)
 
 ## bench: benchmark scripts (print figures; never part of make test)

@@ -10,7 +10,8 @@ Rules:
   HEALTH_HISTORY ok runs with the same arguments yielded) and this run yielded nothing. A run
   "yields" when it stored new or updated items, or saw content it already had (a feed answering
   304 Not Modified, stored articles skipped): a quiet but healthy source is not a silent one.
-- **Error rate**: errors / max(responses, 1) above HEALTH_MAX_ERROR_RATE (default 0.5). Errors are
+- **Error rate**: errors / max(responses, 1) above HEALTH_MAX_ERROR_RATE (default 0.5); for a file
+  import with no HTTP responses, errors / records read (stored, dropped or skipped). Errors are
   the ERROR log lines, less Scrapy's "Gave up retrying" lines (``retry/max_reached``): a request
   that failed after its retries is logged again by the spider's errback and counts once.
 """
@@ -60,8 +61,12 @@ def check(history: list[dict], stats: dict, settings: Any) -> list[str]:
     # a request that gave up after retries logs twice (RetryMiddleware, then the spider's errback)
     errors = max(stats.get("log_count/ERROR", 0) - stats.get("retry/max_reached", 0), 0)
     responses = stats.get("downloader/response_count", 0)
+    unit = "responses"
+    if not responses:  # a file import (Zeeschuimer, URL lists): errors per record read
+        responses = stats.get("item_scraped_count", 0) + stats.get("item_dropped_count", 0) + errors
+        unit = "records"
     rate = errors / max(responses, 1)
     limit = float(_get(settings, "HEALTH_MAX_ERROR_RATE", 0.5))
     if rate > limit:
-        problems.append(f"error rate {rate:.2f} ({errors} errors / {responses} responses) above {limit:g}")
+        problems.append(f"error rate {rate:.2f} ({errors} errors / {responses} {unit}) above {limit:g}")
     return problems

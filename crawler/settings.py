@@ -13,6 +13,7 @@ PROJECT_ROOT = Path(__file__).resolve().parents[1]
 BOT_NAME = "observatory"
 SPIDER_MODULES = ["crawler.spiders"]
 NEWSPIDER_MODULE = "crawler.spiders"
+COMMANDS_MODULE = "crawler.commands"  # `scrapy crawl` with exit codes (crawler/commands/crawl.py)
 
 # --- what to collect ------------------------------------------------------------------------
 OBSERVATORY_TOPIC = os.environ.get(
@@ -51,6 +52,19 @@ HACKERNEWS_PAGE_LIMIT = 100
 REDNOTE_BASE_URL = "https://www.xiaohongshu.com"  # note pages: <base>/explore/<note id>
 REDNOTE_NOTE_URLS: list[str] = []  # note URLs to fetch (also -a urls=FILE_OR_LIST)
 ZEESCHUIMER_PATHS: list[str] = []  # NDJSON exports or folders (also -a path=)
+TIKTOK_RESEARCH_API_URL = ""  # base of /v2/oauth/token/ and /v2/research/... (topic: https://open.tiktokapis.com)
+TIKTOK_RESEARCH_HASHTAGS: list[str] = []  # query: hashtag_name IN ... (OR keyword IN ...)
+TIKTOK_RESEARCH_KEYWORDS: list[str] = []
+TIKTOK_RESEARCH_REGIONS: list[str] = []  # AND region_code IN ... (empty: every region)
+TIKTOK_RESEARCH_WINDOW_DAYS = 30  # start_date..end_date per search (the API allows at most 30 days)
+TIKTOK_RESEARCH_MAX_PAGES = 0  # pages of 100 per window before it is left for the next run (0: topic, else 50)
+TIKTOK_RESEARCH_DAILY_QUOTA = 1000  # research API requests per UTC day (all runs of that day together)
+TIKTOK_RESEARCH_MAX_COMMENT_VIDEOS = 20  # videos whose comments are fetched per run (0: none)
+YOUTUBE_API_URL = ""  # https://www.googleapis.com/youtube/v3 (topic)
+YOUTUBE_QUERIES: list[str] = []
+YOUTUBE_MAX_PAGES = 0  # search.list pages per query and run (0: topic, else 5)
+YOUTUBE_DAILY_QUOTA = 10000  # quota units per Pacific day; a run stops before spending more
+YOUTUBE_MAX_COMMENT_VIDEOS = 20  # videos whose comment threads are fetched per run (0: none)
 APPSTORE_CHARTS_URL = ""  # chart feeds' base (topic: https://rss.applemarketingtools.com; also -a charts_url=)
 APPSTORE_REVIEWS_URL = ""  # customer reviews' base (topic: https://itunes.apple.com; also -a reviews_url=)
 APPSTORE_COUNTRIES: list[str] = []  # store countries (topic: us, cn; also -a countries=)
@@ -102,6 +116,9 @@ URLS_LIST_URLS: list[str] = []  # URL lists served over HTTP(S) (also -a list_ur
 BLUESKY_HANDLE = os.environ.get("BLUESKY_HANDLE", "")
 BLUESKY_APP_PASSWORD = os.environ.get("BLUESKY_APP_PASSWORD", "")
 REDDIT_TOKEN = os.environ.get("REDDIT_TOKEN", "")
+TIKTOK_CLIENT_KEY = os.environ.get("TIKTOK_CLIENT_KEY", "")
+TIKTOK_CLIENT_SECRET = os.environ.get("TIKTOK_CLIENT_SECRET", "")
+YOUTUBE_API_KEY = os.environ.get("YOUTUBE_API_KEY", "")
 # Pseudonymise authors of posts (pipelines/pseudonymise.py): keyed hashes instead of handles/names.
 PSEUDONYMISE_AUTHORS = os.environ.get("OBSERVATORY_PSEUDONYMISE", "").lower() in ("1", "true", "yes")
 OBSERVATORY_PSEUDONYM_KEY = os.environ.get("OBSERVATORY_PSEUDONYM_KEY", "")
@@ -149,3 +166,20 @@ FEED_EXPORT_ENCODING = "utf-8"
 # Expected drops (irrelevant, out of window, repeats) are counted in stats and logged at DEBUG.
 DEFAULT_DROPITEM_LOG_LEVEL = "DEBUG"
 TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+
+# --- scale-out (docs/scaling.md): a Redis frontier shared by N workers, one writer ------------
+# Set OBSERVATORY_REDIS_URL (redis://host:6379/0) and this process is a worker: scrapy-redis
+# scheduler and duplicate filter in Redis, items pushed to the writer (crawler/scaleout/config.py).
+# Redis unreachable: one error line and exit status 2, never a silent single-process crawl.
+OBSERVATORY_REDIS_URL = os.environ.get("OBSERVATORY_REDIS_URL", "")
+OBSERVATORY_RUN_ID = ""  # one run id shared by every worker of a crawl (set by crawler.ops.scaleout)
+SCALEOUT_KEY_PREFIX = os.environ.get("OBSERVATORY_REDIS_PREFIX", "observatory")  # every Redis key
+SCALEOUT_WORKER_ID = ""  # stable id (w1, w2, ...): a restarted worker re-queues what it had in flight
+SCALEOUT_HEARTBEAT = 1.0  # seconds between a worker's heartbeats
+SCALEOUT_HEARTBEAT_TTL = 15.0  # a worker silent this long is dead: its in-flight requests are re-queued
+SCALEOUT_REDIS_WAIT = 60.0  # seconds a worker or the writer waits for a restarting Redis before failing
+SCALEOUT_WRITER_BATCH = 200  # messages the writer commits per batch
+if OBSERVATORY_REDIS_URL:
+    from crawler.scaleout.config import worker_settings
+
+    globals().update(worker_settings(globals()))

@@ -5,7 +5,7 @@ language model) before its first request. Tests that are not about the process i
 cron, replay keep their own subprocess) send their crawls here instead: the worker runs each one
 with ``CrawlerRunner`` on the same settings path as ``scrapy crawl`` (project settings, ``-s``
 values at command-line priority, ``-a`` arguments as spider kwargs), one at a time, and answers
-with the exit code ``scrapy crawl`` would give and the log lines it would print on stderr.
+with the exit code the project's ``scrapy crawl`` gives (crawler/commands/crawl.py) and the log lines it would print on stderr.
 
 Protocol: one JSON object per line on stdin ``{"spider", "settings", "args"}``; one JSON line on
 stdout ``{"returncode", "stderr"}``. The reactor stays out of the pytest process.
@@ -41,6 +41,8 @@ def main() -> None:
     from scrapy.utils.project import get_project_settings
     from twisted.internet import reactor
 
+    from crawler.commands.crawl import EXIT_USAGE, exit_code, preflight
+
     configure_logging(install_root_handler=False)
     root = logging.getLogger()
     out = sys.stdout
@@ -58,19 +60,22 @@ def main() -> None:
         root.addHandler(capture)
         root.setLevel(logging.DEBUG)
         runner = CrawlerRunner(settings)
+        args = job.get("args") or {}
+        spidercls, error = preflight(runner.spider_loader, settings, job["spider"], args)
+        if error:  # what crawler/commands/crawl.py prints before any engine starts
+            root.removeHandler(capture)
+            answer({"returncode": EXIT_USAGE, "stderr": error + "\n"})
+            return
+        crawler = runner.create_crawler(spidercls)
 
         def done(failure=None):
             root.removeHandler(capture)
             if failure is not None:
                 capture.lines.append(failure.getTraceback())
-            answer({"returncode": 1 if failure is not None else 0, "stderr": "\n".join(capture.lines) + "\n"})
+            code = exit_code(crawler, failure is not None)
+            answer({"returncode": code, "stderr": "\n".join(capture.lines) + "\n"})
 
-        try:
-            d = runner.crawl(job["spider"], **(job.get("args") or {}))
-        except Exception as exc:  # an unknown spider name: scrapy crawl says so and exits 1
-            root.removeHandler(capture)
-            answer({"returncode": 1, "stderr": f"crawl failed to start: {exc!r}\n"})
-            return
+        d = runner.crawl(crawler, **args)
         d.addCallbacks(lambda _: done(), done)
 
     def read_jobs() -> None:

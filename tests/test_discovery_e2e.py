@@ -130,7 +130,7 @@ def test_runs_ok_and_datasette_filters_by_source(crawled):
 def test_gdelt_text_error_logged_and_counted(tmp_path, demo_base):
     db = tmp_path / "observatory.db"
     proc = demo_crawl("gdelt", db, demo_base, args={"query": '(TikTok OR "RedNote" OR ab)'})
-    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert proc.returncode == 1, proc.stderr[-3000:]  # every window failed: the run failed its health check
     st = run_stats(db, "gdelt")
     assert st["observatory/parse_error/gdelt"] == 2  # one per weekly window, each a plain-text HTTP 200
     assert "keywords were too short" in proc.stderr

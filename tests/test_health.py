@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from crawler.health import check
-from tests.conftest import crawl, demo_crawl, rows
+from tests.conftest import crawl, crawl_process, demo_crawl, rows
 
 SETTINGS = {"HEALTH_MAX_ERROR_RATE": 0.5, "HEALTH_HISTORY": 3, "HEALTH_USUAL_YIELD": 2}
 
@@ -56,7 +56,7 @@ def test_silent_source_fails_the_run(tmp_path, demo_base):
                             "started_at": f"2025-01-0{i + 1}T00:00:00Z", "finished_at": f"2025-01-0{i + 1}T00:01:00Z",
                             "items_new": 10, "stats": json.dumps({"observatory/store/new": 10})})
     second = demo_crawl("mastodon", db, demo_base, args=args)
-    assert second.returncode == 0  # scrapy's exit code says nothing; runall's does
+    assert second.returncode == 1  # a run that fails its health check exits non-zero
     last = rows(db, "select status, health from runs order by rowid desc limit 1")[0]
     assert last["status"] == "failed"
     assert "silent source" in json.loads(last["health"])[0]
@@ -66,7 +66,7 @@ def test_silent_source_fails_the_run(tmp_path, demo_base):
 def test_error_rate_fails_the_run(tmp_path, demo_base):
     db = tmp_path / "o.db"
     proc = crawl("feeds", db, {"feeds": ",".join(f"{demo_base}/faults/status/{c}" for c in (403, 404, 410))})
-    assert proc.returncode == 0
+    assert proc.returncode == 1
     run = rows(db, "select status, health, errors, responses from runs")[0]
     assert run["status"] == "failed", run
     assert "error rate" in run["health"]
@@ -84,3 +84,30 @@ def test_runall_exits_non_zero_and_shows_the_problem(tmp_path):
                           cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert proc.returncode == 1, proc.stderr[-2000:]
     assert "failed" in proc.stdout and "feeds: error rate" in proc.stdout
+
+
+def test_scrapy_crawl_exit_codes_say_whether_the_run_did_its_job(tmp_path, demo_base):
+    """The real `scrapy crawl` process (crawler/commands/crawl.py): 2 and one line for a usage
+    error before any engine starts, 1 for a failed run, 0 for a healthy one."""
+    db = tmp_path / "o.db"
+    bad_arg = crawl_process("mastodon", db, {"max_pages": "abc"})
+    assert bad_arg.returncode == 2
+    assert bad_arg.stderr.strip().splitlines()[-1] == "error: -a max_pages= must be a whole number, got 'abc'"
+    assert not db.exists()  # nothing started, nothing written
+    bad_topic = crawl_process("mastodon", db, settings={"OBSERVATORY_TOPIC": str(tmp_path / "missing.toml")})
+    assert bad_topic.returncode == 2 and "topic file" in bad_topic.stderr.strip().splitlines()[-1]
+    failed = crawl_process("feeds", db, {"feeds": ",".join(f"{demo_base}/faults/status/{c}" for c in (403, 404, 410))})
+    assert failed.returncode == 1
+    ok = crawl_process("feeds", tmp_path / "ok.db", {"feeds": f"{demo_base}/news/harbor-ledger/rss.xml"})
+    assert ok.returncode == 0, ok.stderr[-2000:]
+
+
+def test_demo_and_live_data_never_share_a_database(tmp_path, demo_base):
+    db = tmp_path / "o.db"
+    demo = crawl("feeds", db, {"feeds": f"{demo_base}/news/harbor-ledger/rss.xml", "demo": "1"})
+    assert demo.returncode == 0, demo.stderr[-2000:]
+    before = rows(db, "select run_id, status from runs")
+    live = crawl("feeds", db, {"feeds": f"{demo_base}/news/harbor-ledger/rss.xml"})
+    assert live.returncode == 1
+    assert "refused" in live.stderr and "holds demo data" in live.stderr
+    assert rows(db, "select run_id, status from runs") == before  # the refused run left no trace

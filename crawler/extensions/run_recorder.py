@@ -47,6 +47,7 @@ class RunRecorder:
     def __init__(self, crawler):
         self.crawler = crawler
         self.store = Store.for_crawler(crawler)
+        self.refused = False
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -58,7 +59,16 @@ class RunRecorder:
         # connected now, after the item pipelines connected theirs: the run is recorded after the
         # store pipeline's end-of-run writes (cursors, sightings), with their stats
         self.crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
-        stale = self.store.run_started(run_id_for(self.crawler), spider.name, getattr(spider, "public_args", {}))
+        args = getattr(spider, "public_args", {})
+        kind, want = self.store.kind(), ("demo" if args.get("demo") else "live")
+        if kind and kind != want:  # demo and live data are never mixed in one database
+            self.refused = True
+            self.crawler.stats.set_value("observatory/run_status", "refused")
+            logger.error("refused: %s holds %s data and this is a %s run; use another database (-s OBSERVATORY_DB=... "
+                         "or DB=...)", self.store.path, kind, want)
+            self.crawler.engine.close_spider(spider, "refused_mixed_data")
+            return
+        stale = self.store.run_started(run_id_for(self.crawler), spider.name, args)
         if stale:  # cron's flock allows one crawl at a time: a run still 'running' was killed
             logger.warning("%d earlier %s run(s) never finished (killed): marked interrupted", stale, spider.name)
 
@@ -77,6 +87,8 @@ class RunRecorder:
         return problems
 
     def spider_closed(self, spider, reason):
+        if self.refused:
+            return
         stats = self.crawler.stats.get_stats()
         stats.setdefault("finish_time", datetime.now(UTC))
         summary = run_summary(stats)
@@ -91,6 +103,7 @@ class RunRecorder:
         }
         row["health"] = json.dumps(problems, ensure_ascii=False) if problems else None
         self.store.run_finished(row)
+        self.crawler.stats.set_value("observatory/run_status", status)  # the exit code of `scrapy crawl`
         logger.info(
             "run %s: %s, %d requests, %d new, %d updated, %d dropped, %d errors",
             row["run_id"], status, summary["requests"], summary["items_new"], summary["items_updated"],

@@ -55,9 +55,24 @@ def parse_day(name: str, value: Any) -> str | None:
         raise ArgumentError(f"-a {name}= must be a date YYYY-MM-DD, got {value!r}") from None
 
 
+INT_ARGS = ("max_pages", "limit", "max_articles", "max_records", "min_window_minutes", "window_days", "max_depth",
+            "comments")
+DAY_ARGS = ("since", "until", "start", "end")
+
+
 class ObservatorySpider(scrapy.Spider):
     # Arguments never recorded in `runs.args` (credentials must come from the environment anyway).
     secret_args = {"token", "password", "app_password", "key"}
+
+    @classmethod
+    def check_arguments(cls, args: dict[str, Any]) -> None:
+        """The typed `-a` arguments every spider shares, checked before the engine starts
+        (crawler/commands/crawl.py): a bad value raises ArgumentError with one line."""
+        for name in INT_ARGS:
+            if args.get(name) not in (None, ""):
+                parse_int(name, args[name])
+        for name in DAY_ARGS:
+            parse_day(name, args.get(name))
 
     def __init__(self, *args, **kwargs):
         self.public_args = {k: v for k, v in kwargs.items() if k not in self.secret_args}
