@@ -17,10 +17,41 @@ logger = logging.getLogger(__name__)
 SKIP_HEADERS = {b"transfer-encoding"}  # the body is stored de-chunked
 
 
+# Never archived: credentials travel in these headers, query parameters and exchanges.
+SECRET_HEADERS = {b"authorization", b"proxy-authorization", b"cookie", b"set-cookie", b"x-api-key", b"x-goog-api-key"}
+SECRET_PARAMS = {"key", "api_key", "apikey", "access_token", "token", "client_secret", "client_key", "password"}
+CREDENTIAL_PATHS = ("/xrpc/com.atproto.server.createSession", "/xrpc/com.atproto.server.refreshSession",
+                    "/v2/oauth/token/", "/api/v1/access_token", "/oauth/token")
+REDACTED = "REDACTED"
+
+
+def redact_url(url: str) -> str:
+    """The URL with the values of credential query parameters (``key=``, ``access_token=``...)
+    replaced, as it is archived (and looked up on replay)."""
+    from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    if not parts.query:
+        return url
+    pairs = parse_qsl(parts.query, keep_blank_values=True)
+    if not any(k.lower() in SECRET_PARAMS for k, _ in pairs):
+        return url
+    safe = [(k, REDACTED if k.lower() in SECRET_PARAMS else v) for k, v in pairs]
+    return urlunsplit(parts._replace(query=urlencode(safe)))
+
+
+def is_credential_exchange(request) -> bool:
+    """A login or token request: neither it nor its answer (which holds the token) is archived."""
+    from urllib.parse import urlsplit
+
+    return bool(request.meta.get("dont_archive")) or urlsplit(request.url).path.endswith(CREDENTIAL_PATHS)
+
+
 def header_pairs(headers) -> list[tuple[str, str]]:
+    """Headers as archived: de-chunked, and without any credential header."""
     out = []
     for name, values in headers.items():
-        if name.lower() in SKIP_HEADERS:
+        if name.lower() in SKIP_HEADERS or name.lower() in SECRET_HEADERS:
             continue
         for value in values:
             out.append((name.decode("latin-1"), value.decode("latin-1")))

@@ -342,6 +342,31 @@ def test_bluesky_spider_auth(demo, tmp_path):
     assert run_stats(db, "bluesky")["finish_reason"] == "auth_failed"
 
 
+def test_the_archive_holds_no_credential(demo, tmp_path):
+    """Bluesky logs in (password in a request body, the session token in the answer and in every
+    later Authorization header); Reddit sends a bearer token: none of it reaches the WARC."""
+    import gzip
+
+    base, root = demo
+    set_config(root, "bluesky", require_auth=True)
+    config = json.loads((root / "bluesky" / "config.json").read_text())
+    warcs = tmp_path / "warc"
+    creds = {"BLUESKY_HANDLE": config["identifier"], "BLUESKY_APP_PASSWORD": config["password"],
+             "ARCHIVE_DIR": str(warcs)}
+    proc = spider_crawl("bluesky", tmp_path / "a.db", base, settings=creds)
+    assert proc.returncode == 0, proc.stderr[-2000:]
+    assert len(stored(tmp_path / "a.db", "bluesky")) >= 10
+    proc = spider_crawl("reddit", tmp_path / "r.db", base,
+                        settings={"ARCHIVE_DIR": str(warcs), "REDDIT_TOKEN": "synthetic-reddit-token-123"})
+    archived = b"".join(gzip.decompress(p.read_bytes()) for p in sorted(warcs.glob("*.warc.gz")))
+    assert b"searchPosts" in archived  # the archive was written
+    for secret in (config["password"], config["accessJwt"], "synthetic-reddit-token-123"):
+        assert secret.encode() not in archived, secret
+    assert b"authorization:" not in archived.lower()
+    targets = [line for line in archived.splitlines() if line.startswith(b"WARC-Target-URI:")]
+    assert targets and not [t for t in targets if b"createSession" in t]  # the login exchange is not archived
+
+
 def test_reddit_spider_posts_comments_and_one_429(demo, tmp_path):
     from tests.conftest import run_stats
 

@@ -4,7 +4,10 @@
 headers as sent and the response before decompression and redirects) writes to
 ``ARCHIVE_DIR/<run_id>.warc.gz``: first a ``warcinfo`` record (spider, arguments, run id, the
 spider's cursors at the start), then a ``request`` and a ``response`` record per exchange
-(robots.txt excluded). Each record is one gzip member written with one ``write`` and flushed, so a
+(robots.txt excluded). Credentials are never archived: authorisation and cookie headers are dropped,
+credential query parameters (``key=``, ``access_token=``) redacted, and login/token exchanges
+(``crawler.archive.CREDENTIAL_PATHS``, or ``meta={"dont_archive": True}``) skipped whole; with
+``PSEUDONYMISE_AUTHORS`` on the archive is off. Each record is one gzip member written with one ``write`` and flushed, so a
 killed crawl leaves a file readable up to its last complete record. The response record's
 ``WARC-Record-ID`` goes into ``request.meta["warc_record_id"]``, and ``WarcRecordIdMiddleware`` (a
 spider middleware) copies it into ``warc_record_id`` of every Article / Post the response yields.
@@ -24,7 +27,7 @@ from scrapy.exceptions import NotConfigured
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from crawler.archive import archive_dir, header_pairs, is_robots, reason_phrase
+from crawler.archive import archive_dir, header_pairs, is_credential_exchange, is_robots, reason_phrase, redact_url
 from crawler.runid import run_id_for
 from crawler.storage import Store
 
@@ -42,6 +45,10 @@ class ArchiveMiddleware:
     def from_crawler(cls, crawler):
         s = crawler.settings
         if not s.getbool("ARCHIVE_ENABLED", True) or s.get("REPLAY_WARC"):
+            raise NotConfigured
+        if s.getbool("PSEUDONYMISE_AUTHORS"):
+            # raw responses hold every handle and display name: an archive would undo the pseudonyms
+            logger.warning("raw archive off: PSEUDONYMISE_AUTHORS is on and the archive would keep the real handles")
             raise NotConfigured
         mw = cls(crawler)
         crawler.signals.connect(mw.spider_closed, signal=signals.spider_closed)
@@ -82,9 +89,12 @@ class ArchiveMiddleware:
     def process_response(self, request, response):
         if is_robots(request):
             return response
+        if is_credential_exchange(request):
+            self.crawler.stats.inc_value("observatory/archive/credential_exchanges_skipped")
+            return response
         if self.fh is None:
             self._open()
-        url = request.url
+        url = redact_url(request.url)
         req_line = f"{request.method} {url} HTTP/1.1"
         req_headers = StatusAndHeaders(req_line, header_pairs(request.headers), is_http_request=True)
         resp_headers = StatusAndHeaders(f"{response.status} {reason_phrase(response.status)}",

@@ -15,7 +15,7 @@ from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Headers
 from scrapy.responsetypes import responsetypes
 
-from crawler.archive import read_warc
+from crawler.archive import read_warc, redact_url
 from crawler.middlewares.conditional import quiet_errback
 
 logger = logging.getLogger(__name__)
@@ -40,7 +40,7 @@ class ReplayMiddleware:
         return cls(crawler, path)
 
     def process_request(self, request):
-        records = self.archive.get(request.url)
+        records = self.archive.get(request.url) or self.archive.get(redact_url(request.url))
         if not records:
             self.stats.inc_value("observatory/replay/missing")
             logger.warning("not in the archive, not fetched: %s", request.url)
