@@ -57,20 +57,41 @@ def chart(req: Request, country: str, name: str, size: int) -> Reply:
     results = []
     for app_id in days[day][:size]:
         app = apps[app_id]
-        results.append({
-            "artistName": app["artistName"], "id": app_id, "name": app["name"], "releaseDate": app["releaseDate"],
-            "kind": "apps", "artworkUrl100": f"https://is1-ssl.mzstatic.com/image/thumb/Purple/{app_id}/100x100bb.png",
-            "genres": [{"genreId": str(6000 + len(g)), "name": g, "url": f"https://itunes.apple.com/{country}/genre/id{6000 + len(g)}"}
-                       for g in app["genres"]],
-            "url": f"https://apps.apple.com/{country}/app/{app['slug']}/id{app_id}",
-        })
+        results.append(
+            {
+                "artistName": app["artistName"],
+                "id": app_id,
+                "name": app["name"],
+                "releaseDate": app["releaseDate"],
+                "kind": "apps",
+                "artworkUrl100": f"https://is1-ssl.mzstatic.com/image/thumb/Purple/{app_id}/100x100bb.png",
+                "genres": [
+                    {
+                        "genreId": str(6000 + len(g)),
+                        "name": g,
+                        "url": f"https://itunes.apple.com/{country}/genre/id{6000 + len(g)}",
+                    }
+                    for g in app["genres"]
+                ],
+                "url": f"https://apps.apple.com/{country}/app/{app['slug']}/id{app_id}",
+            }
+        )
     title = {"top-free": "Top Free Apps", "top-paid": "Top Paid Apps"}.get(name, name)
-    return Reply.json({"feed": {
-        "title": title, "id": feed_id, "author": {"name": "Apple", "url": "https://www.apple.com/"},
-        "links": [{"self": feed_id}], "copyright": "Copyright © 2025 Apple Inc. All rights reserved.",
-        "country": country, "icon": "https://www.apple.com/favicon.ico",
-        "updated": _rfc2822(config["snapshot_times"].get(day, f"{day}T18:00:00Z")), "results": results,
-    }})
+    return Reply.json(
+        {
+            "feed": {
+                "title": title,
+                "id": feed_id,
+                "author": {"name": "Apple", "url": "https://www.apple.com/"},
+                "links": [{"self": feed_id}],
+                "copyright": "Copyright © 2025 Apple Inc. All rights reserved.",
+                "country": country,
+                "icon": "https://www.apple.com/favicon.ico",
+                "updated": _rfc2822(config["snapshot_times"].get(day, f"{day}T18:00:00Z")),
+                "results": results,
+            }
+        }
+    )
 
 
 def _label(value) -> dict:
@@ -80,20 +101,40 @@ def _label(value) -> dict:
 def _entry(r: dict, country: str, app_id: str) -> dict:
     uid = int(hashlib.sha1(r["author"].encode()).hexdigest()[:8], 16)
     return {
-        "author": {"uri": _label(f"https://itunes.apple.com/{country}/reviews/id{uid}"), "name": _label(r["author"]), "label": ""},
-        "updated": _label(r["updated"]), "im:rating": _label(str(r["rating"])), "im:version": _label(r["version"]),
-        "id": _label(r["id"]), "title": _label(r["title"]),
+        "author": {
+            "uri": _label(f"https://itunes.apple.com/{country}/reviews/id{uid}"),
+            "name": _label(r["author"]),
+            "label": "",
+        },
+        "updated": _label(r["updated"]),
+        "im:rating": _label(str(r["rating"])),
+        "im:version": _label(r["version"]),
+        "id": _label(r["id"]),
+        "title": _label(r["title"]),
         "content": {"label": r["content"], "attributes": {"type": "text"}},
-        "link": {"attributes": {"rel": "related", "href": f"https://itunes.apple.com/{country}/review?id={app_id}&type=Purple%20Software"}},
-        "im:voteSum": _label(str(r.get("votes", 0))), "im:voteCount": _label(str(r.get("votes", 0))),
+        "link": {
+            "attributes": {
+                "rel": "related",
+                "href": f"https://itunes.apple.com/{country}/review?id={app_id}&type=Purple%20Software",
+            }
+        },
+        "im:voteSum": _label(str(r.get("votes", 0))),
+        "im:voteCount": _label(str(r.get("votes", 0))),
         "im:contentType": {"attributes": {"term": "Application", "label": "Application"}},
     }
 
 
 def _app_entry(app: dict, country: str, app_id: str) -> dict:
-    return {"im:name": _label(app["name"]), "rights": _label(f"© {app['artistName']}"),
-            "id": {"label": f"https://apps.apple.com/{country}/app/{app['slug']}/id{app_id}", "attributes": {"im:id": app_id}},
-            "im:artist": _label(app["artistName"]), "im:releaseDate": _label(f"{app['releaseDate']}T00:00:00-07:00")}
+    return {
+        "im:name": _label(app["name"]),
+        "rights": _label(f"© {app['artistName']}"),
+        "id": {
+            "label": f"https://apps.apple.com/{country}/app/{app['slug']}/id{app_id}",
+            "attributes": {"im:id": app_id},
+        },
+        "im:artist": _label(app["artistName"]),
+        "im:releaseDate": _label(f"{app['releaseDate']}T00:00:00-07:00"),
+    }
 
 
 def reviews(req: Request, country: str, page: int, app_id: str) -> Reply:
@@ -109,14 +150,18 @@ def reviews(req: Request, country: str, page: int, app_id: str) -> Reply:
         return Reply(200, broken.read_bytes(), {"Content-Type": "application/json; charset=utf-8"})
     path = req.root / "reviews" / country / f"{app_id}.json"
     if not path.is_file():
-        return Reply.text("<html><body>The item you've requested is not currently available in this country.</body></html>",
-                          404, "text/html; charset=utf-8")
+        return Reply.text(
+            "<html><body>The item you've requested is not currently available in this country.</body></html>",
+            404,
+            "text/html; charset=utf-8",
+        )
     limit = int(config.get("review_page_limit", 10))
     if page > limit:
         return Reply.text(f"CustomerReviews RSS page depth is limited to {limit}\n", 400)
     size = int(config.get("review_page_size", 50))
-    rows = sorted(json.loads(path.read_text(encoding="utf-8")), key=lambda r: datetime.fromisoformat(r["updated"]),
-                  reverse=True)
+    rows = sorted(
+        json.loads(path.read_text(encoding="utf-8")), key=lambda r: datetime.fromisoformat(r["updated"]), reverse=True
+    )
     last = max(1, min(limit, math.ceil(len(rows) / size)))
     chunk = [_entry(r, country, app_id) for r in rows[(page - 1) * size : page * size]]
     if page == 1 and app_id in config.get("old_layout_apps", []):
@@ -124,14 +169,25 @@ def reviews(req: Request, country: str, page: int, app_id: str) -> Reply:
     base = f"{req.base}/appstore/{country}/rss/customerreviews"
 
     def link(rel: str, k: int) -> dict:
-        return {"attributes": {"rel": rel, "href": f"{base}/page={k}/id={app_id}/sortby=mostrecent/xml?urlDesc=/customerreviews/page={page}/id={app_id}/sortby=mostrecent/json"}}
+        return {
+            "attributes": {
+                "rel": rel,
+                "href": f"{base}/page={k}/id={app_id}/sortby=mostrecent/xml?urlDesc=/customerreviews/page={page}/id={app_id}/sortby=mostrecent/json",
+            }
+        }
 
     feed = {
         "author": {"name": _label("iTunes Store"), "uri": _label(f"http://www.apple.com/{country}/itunes/")},
         "updated": _label(rows[0]["updated"] if rows else "2025-01-24T00:00:00-08:00"),
-        "rights": _label("Copyright 2008 Apple Inc."), "title": _label("iTunes Store: Customer Reviews"),
+        "rights": _label("Copyright 2008 Apple Inc."),
+        "title": _label("iTunes Store: Customer Reviews"),
         "icon": _label("http://itunes.apple.com/favicon.ico"),
-        "link": [link("first", 1), link("last", last), link("previous", max(1, page - 1)), link("next", min(last, page + 1))],
+        "link": [
+            link("first", 1),
+            link("last", last),
+            link("previous", max(1, page - 1)),
+            link("next", min(last, page + 1)),
+        ],
         "id": _label(f"{base}/page={page}/id={app_id}/sortby=mostrecent/json"),
     }
     if chunk:

@@ -27,24 +27,36 @@ def crawled(tmp_path_factory, demo_base):
 
 def test_every_rank_of_every_snapshot_is_stored(crawled):
     db, _ = crawled
-    snapshots = rows(db, "select country, count(distinct snapshot_at) as n, count(*) as entries "
-                         "from app_chart_entries group by country order by country")
+    snapshots = rows(
+        db,
+        "select country, count(distinct snapshot_at) as n, count(*) as entries "
+        "from app_chart_entries group by country order by country",
+    )
     assert snapshots == [{"country": "cn", "n": 4, "entries": 60}, {"country": "us", "n": 16, "entries": 400}]
-    ranks = rows(db, "select count(distinct rank) as n, min(rank) as lo, max(rank) as hi from app_chart_entries "
-                     "where country = 'us' and day = '2025-01-14'")
+    ranks = rows(
+        db,
+        "select count(distinct rank) as n, min(rank) as lo, max(rank) as hi from app_chart_entries "
+        "where country = 'us' and day = '2025-01-14'",
+    )
     assert ranks == [{"n": 25, "lo": 1, "hi": 25}]
 
 
 def test_rise_and_fall_of_january_2025(crawled):
     db, _ = crawled
-    rank = {(r["app_id"], r["day"]): r["rank"] for r in rows(
-        db, "select app_id, day, rank from app_chart_entries where country = 'us' and chart = 'top-free'")}
+    rank = {
+        (r["app_id"], r["day"]): r["rank"]
+        for r in rows(db, "select app_id, day, rank from app_chart_entries where country = 'us' and chart = 'top-free'")
+    }
     assert (RN, "2025-01-10") not in rank and rank[(RN, "2025-01-12")] == 18
     assert rank[(RN, "2025-01-13")] == 4 and rank[(RN, "2025-01-14")] == 1 and rank[(L8, "2025-01-14")] == 2
     assert rank[(TT, "2025-01-18")] == 2
     assert (TT, "2025-01-19") not in rank and (CC, "2025-01-19") not in rank  # TikTok left the store
-    row = rows(db, "select snapshot_at, snapshot_raw, genres from app_chart_entries "
-                   "where app_id = ? and day = '2025-01-14' and country = 'us'", [RN])[0]
+    row = rows(
+        db,
+        "select snapshot_at, snapshot_raw, genres from app_chart_entries "
+        "where app_id = ? and day = '2025-01-14' and country = 'us'",
+        [RN],
+    )[0]
     assert row["snapshot_at"].endswith("Z") and row["snapshot_raw"].endswith("+0000")
     assert json.loads(row["genres"]) == ["Social Networking", "Lifestyle"]
 

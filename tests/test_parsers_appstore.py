@@ -40,9 +40,16 @@ def test_chart_snapshot_time_is_the_feeds_updated(chart):
 
 def test_chart_ranks_are_positions_and_broken_results_keep_their_place(chart):
     assert [(e.rank, e.app_id) for e in chart.items] == [
-        (1, "904209370"), (2, "1498607143"), (4, "1500855883"), (5, "835599320"), (7, "6400000001")]
-    assert chart.skipped == ["chart us/top-free rank 3: no app id",
-                             "chart us/top-free rank 6: app 904209370 listed twice"]
+        (1, "904209370"),
+        (2, "1498607143"),
+        (4, "1500855883"),
+        (5, "835599320"),
+        (7, "6400000001"),
+    ]
+    assert chart.skipped == [
+        "chart us/top-free rank 3: no app id",
+        "chart us/top-free rank 6: app 904209370 listed twice",
+    ]
 
 
 def test_chart_entry_fields(chart):
@@ -65,11 +72,17 @@ def test_chart_country_and_name_from_url_when_the_feed_lacks_them():
     assert chart_from_url("https://x/api/v2/us/apps/top-free/100/apps.json") == ("us", "top-free")
 
 
-@pytest.mark.parametrize("body", [
-    b"not json", b"[]", b'{"feed": []}', b'{"feed": {"results": {}}}',
-    b'{"feed": {"country": "us", "results": []}}',  # no snapshot time
-    b'{"feed": {"country": "us", "updated": "yesterday-ish", "results": []}}',
-])
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"not json",
+        b"[]",
+        b'{"feed": []}',
+        b'{"feed": {"results": {}}}',
+        b'{"feed": {"country": "us", "results": []}}',  # no snapshot time
+        b'{"feed": {"country": "us", "updated": "yesterday-ish", "results": []}}',
+    ],
+)
 def test_chart_bad_input_is_a_parse_error(body):
     with pytest.raises(ParseError):
         parse_chart(body, CHART_URL)
@@ -79,8 +92,10 @@ def test_reviews_old_layout_first_entry_is_the_app(reviews):
     assert reviews.extra["app_name"] == "RedNote"
     assert reviews.extra["ids"] == ["11984100003", "11984100002", "11984100001"]
     assert reviews.extra["entries"] == 5 and reviews.extra["last_page"] == 3
-    assert reviews.skipped == ["review #3 of us:904209370: no id",
-                               "review 11984100000 of us:904209370: no title or content"]
+    assert reviews.skipped == [
+        "review #3 of us:904209370: no id",
+        "review 11984100000 of us:904209370: no title or content",
+    ]
 
 
 def test_review_post_fields(reviews):
@@ -89,7 +104,9 @@ def test_review_post_fields(reviews):
     assert (post.platform, post.kind, post.platform_id) == ("appstore", "review", "us:904209370:11984100003")
     assert post.created_at == "2025-01-14T13:12:40Z" and post.created_at_raw == "2025-01-14T06:12:40-07:00"
     assert post.title == "Here from TikTok"
-    assert post.text == "Here from TikTok\n\nMoved over before the ban. The cat tax is real and people are so welcoming."
+    assert (
+        post.text == "Here from TikTok\n\nMoved over before the ban. The cat tax is real and people are so welcoming."
+    )
     assert (post.rating, post.app_version, post.community) == (5, "8.68.1", "id904209370")
     assert post.author == "prairie_moth" and post.author_id == "https://itunes.apple.com/us/reviews/id700001"
     assert post.like_count == 3 and post.source_query == "us:904209370"
@@ -148,10 +165,17 @@ def _check(page, kind):
 @given(feed=JSON, entries=st.lists(st.dictionaries(LABELS, JSON, max_size=8), max_size=6))
 def test_any_json_gives_items_or_counted_skips(feed, entries):
     """Whatever the JSON, both parsers give typed items and skip reasons, or one ParseError."""
-    for data in (feed, {"feed": feed}, {"feed": {"entry": entries}}, {"feed": {"entry": entries[0] if entries else {}}},
-                 {"feed": {"country": "us", "updated": "Mon, 13 Jan 2025 17:50:12 +0000", "results": entries}}):
-        for parse, kind in ((lambda d: parse_reviews(d, "us", "904209370"), Post),
-                            (lambda d: parse_chart(d, CHART_URL), ChartEntry)):
+    for data in (
+        feed,
+        {"feed": feed},
+        {"feed": {"entry": entries}},
+        {"feed": {"entry": entries[0] if entries else {}}},
+        {"feed": {"country": "us", "updated": "Mon, 13 Jan 2025 17:50:12 +0000", "results": entries}},
+    ):
+        for parse, kind in (
+            (lambda d: parse_reviews(d, "us", "904209370"), Post),
+            (lambda d: parse_chart(d, CHART_URL), ChartEntry),
+        ):
             try:
                 page = parse(data)
             except ParseError:

@@ -74,8 +74,15 @@ def parse_chart(data: Any, feed_url: str | None = None, chart: str | None = None
         raise ParseError("appstore chart: no country or chart name in the feed or its URL")
     if not snapshot_at:
         raise ParseError(f"appstore chart: no readable snapshot time (feed.updated = {snapshot_raw!r})")
-    page = Page(extra={"country": country, "chart": chart, "snapshot_at": snapshot_at,
-                       "title": as_text(feed.get("title")), "size": 0})
+    page = Page(
+        extra={
+            "country": country,
+            "chart": chart,
+            "snapshot_at": snapshot_at,
+            "title": as_text(feed.get("title")),
+            "size": 0,
+        }
+    )
     seen: set[str] = set()
     for position, result in enumerate(feed.get("results") or [], start=1):
         try:
@@ -87,13 +94,23 @@ def parse_chart(data: Any, feed_url: str | None = None, chart: str | None = None
                 page.skipped.append(f"chart {country}/{chart} rank {position}: app {app_id} listed twice")
                 continue
             seen.add(app_id)
-            page.items.append(ChartEntry(
-                country=country, chart=chart, snapshot_at=snapshot_at, rank=position, app_id=app_id,
-                app_name=as_text(result.get("name")), developer=as_text(result.get("artistName")),
-                genres=_genres(result.get("genres")), url=http_url(result.get("url")),
-                release_date=as_text(result.get("releaseDate")), snapshot_raw=snapshot_raw,
-                feed_url=as_text(feed_url), raw=result,
-            ))
+            page.items.append(
+                ChartEntry(
+                    country=country,
+                    chart=chart,
+                    snapshot_at=snapshot_at,
+                    rank=position,
+                    app_id=app_id,
+                    app_name=as_text(result.get("name")),
+                    developer=as_text(result.get("artistName")),
+                    genres=_genres(result.get("genres")),
+                    url=http_url(result.get("url")),
+                    release_date=as_text(result.get("releaseDate")),
+                    snapshot_raw=snapshot_raw,
+                    feed_url=as_text(feed_url),
+                    raw=result,
+                )
+            )
         except RECORD_ERRORS as exc:
             page.skipped.append(f"chart {country}/{chart} rank {position}: unreadable ({type(exc).__name__})")
     page.extra["size"] = len(page.items)

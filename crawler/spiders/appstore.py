@@ -36,14 +36,18 @@ class AppStoreSpider(ObservatorySpider):
         self.chart_size = parse_int("chart_size", arg("chart_size", "APPSTORE_CHART_SIZE", "chart_size") or 100, 1)
         self.chart_urls = parse_list(arg("chart_urls", "APPSTORE_CHART_URLS", "chart_urls"))
         apps = arg("apps", "APPSTORE_APPS", "apps") or []
-        self.apps = [str(a.get("id")) if isinstance(a, dict) else str(a) for a in (apps if isinstance(apps, list) else parse_list(apps))]
+        self.apps = [
+            str(a.get("id")) if isinstance(a, dict) else str(a)
+            for a in (apps if isinstance(apps, list) else parse_list(apps))
+        ]
         bad = [a for a in self.apps if not a.isdigit()]
         if bad:
             raise ArgumentError(f"-a apps= must be App Store ids (digits), got {bad[0]!r}")
         self.charts_url = str(arg("charts_url", "APPSTORE_CHARTS_URL", "charts_url") or "").rstrip("/")
         self.reviews_url = str(arg("reviews_url", "APPSTORE_REVIEWS_URL", "reviews_url") or "").rstrip("/")
-        self.max_pages = min(parse_int("max_pages", arg("max_pages", "APPSTORE_MAX_PAGES", "max_pages") or 10, 1),
-                             REVIEW_PAGE_LIMIT)
+        self.max_pages = min(
+            parse_int("max_pages", arg("max_pages", "APPSTORE_MAX_PAGES", "max_pages") or 10, 1), REVIEW_PAGE_LIMIT
+        )
         self.want_reviews = str(getattr(self, "reviews", "1")).lower() not in ("0", "false", "no")
         self.full = str(getattr(self, "full", "")).lower() in ("1", "true", "yes")
         self.cursors = {} if self.full else self.store.read_cursors(self.name)
@@ -53,10 +57,15 @@ class AppStoreSpider(ObservatorySpider):
         self._configure()
         urls = list(self.chart_urls)
         if not urls and self.charts_url:
-            urls = [f"{self.charts_url}/api/v2/{country}/apps/{chart}/{self.chart_size}/apps.json"
-                    for country in self.countries for chart in self.charts]
+            urls = [
+                f"{self.charts_url}/api/v2/{country}/apps/{chart}/{self.chart_size}/apps.json"
+                for country in self.countries
+                for chart in self.charts
+            ]
         if not urls and not (self.want_reviews and self.apps and self.reviews_url):
-            self.logger.error("no App Store charts or apps configured (topic [sources.appstore] or -a countries=/charts=/apps=)")
+            self.logger.error(
+                "no App Store charts or apps configured (topic [sources.appstore] or -a countries=/charts=/apps=)"
+            )
             return
         for url in urls:
             yield scrapy.Request(url, callback=self.parse_chart, errback=self.errback)
@@ -69,7 +78,8 @@ class AppStoreSpider(ObservatorySpider):
     def reviews_request(self, country: str, app: str, page: int) -> scrapy.Request:
         return scrapy.Request(
             f"{self.reviews_url}/{country}/rss/customerreviews/page={page}/id={app}/sortby=mostrecent/json",
-            callback=self.parse_reviews, errback=self.errback,
+            callback=self.parse_reviews,
+            errback=self.errback,
             cb_kwargs={"country": country, "app": app, "page": page},
         )
 
@@ -95,8 +105,11 @@ class AppStoreSpider(ObservatorySpider):
         stored = self.store.platform_ids("appstore", [p.platform_id for p in result.items])
         stop = False
         for post in result.items:  # newest first: everything after the first known review is known too
-            if post.platform_id in stored or post.platform_id.endswith(f":{floor_id}") or (
-                    floor and post.created_at and post.created_at <= floor):
+            if (
+                post.platform_id in stored
+                or post.platform_id.endswith(f":{floor_id}")
+                or (floor and post.created_at and post.created_at <= floor)
+            ):
                 self.count("observatory/appstore/stopped_at_known")
                 stop = True
                 break
