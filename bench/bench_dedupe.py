@@ -1,4 +1,4 @@
-"""Benchmark the near-duplicate library (pipelines/neardup.py).
+"""Benchmark the near-duplicate library (crawler/storage/neardup.py).
 
 1. Quality on the labelled pairs (bench/dedupe/pairs.jsonl, written by
    bench/dedupe/generate_pairs.py): every document of every pair goes into one index in batches,
@@ -53,7 +53,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from pipelines import neardup  # noqa: E402
+from crawler.storage import neardup  # noqa: E402
 
 PAIRS = ROOT / "bench" / "dedupe" / "pairs.jsonl"
 sys.path.insert(0, str(ROOT / "bench" / "dedupe"))
@@ -340,7 +340,7 @@ def load_only(path: str, n_docs: int) -> None:
 
 # ---------------------------------------------------------------- long documents, side by side
 def load_module(path: str):
-    """Another version of pipelines/neardup.py (e.g. ``git show HEAD~1:pipelines/neardup.py``)."""
+    """Another version of crawler/storage/neardup.py (e.g. ``git show HEAD~1:crawler/storage/neardup.py``)."""
     spec = importlib.util.spec_from_file_location("neardup_other", path)
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
@@ -491,7 +491,7 @@ def main() -> None:
     ap.add_argument("--zh-share", type=float, default=0.3, help="share of Chinese documents (long corpus)")
     ap.add_argument("--threshold", type=float, default=0.8, help="the baseline's LSH threshold")
     ap.add_argument("--side", choices=("project", "baseline", "before"), help=argparse.SUPPRESS)
-    ap.add_argument("--before", metavar="PY", help="also run this other version of pipelines/neardup.py (long corpus)")
+    ap.add_argument("--before", metavar="PY", help="also run this other version of crawler/storage/neardup.py (long corpus)")
     ap.add_argument("--project-module", help=argparse.SUPPRESS)
     ap.add_argument("--corpus", help=argparse.SUPPRESS)
     args = ap.parse_args()

@@ -33,7 +33,7 @@ from crawler.segment import segment  # noqa: E402
 from crawler.settings import OBSERVATORY_TOPIC  # noqa: E402
 from crawler.storage.schema import open_db  # noqa: E402
 from pipelines.dedupe import DedupePipeline  # noqa: E402
-from pipelines.neardup import ensure_tables  # noqa: E402
+from crawler.storage.neardup import ensure_tables  # noqa: E402
 from pipelines.normalise import NormalisePipeline  # noqa: E402
 from pipelines.relevance import RelevancePipeline  # noqa: E402
 from pipelines.store import StorePipeline  # noqa: E402

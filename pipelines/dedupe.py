@@ -6,7 +6,7 @@
 - An article whose text is the same as a stored article at another URL (same content hash,
   text of 200+ characters) is not stored again: it is recorded as an alias URL of that article in
   ``article_urls`` (``observatory/dedupe/same_content``); the item carries ``duplicate_of``.
-Near-duplicates (syndicated copies with edits) are clustered, not dropped: see pipelines/neardup.py.
+Near-duplicates (syndicated copies with edits) are clustered, not dropped: see crawler/storage/neardup.py.
 """
 
 from __future__ import annotations

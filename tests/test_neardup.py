@@ -1,4 +1,4 @@
-"""Near-duplicate clustering (pipelines/neardup.py): each copy kind clusters, each hard negative
+"""Near-duplicate clustering (crawler/storage/neardup.py): each copy kind clusters, each hard negative
 stays apart, short texts never cluster, and the state survives a save/load through a real file.
 
 All texts are written for these tests (no real article is quoted).
@@ -16,8 +16,8 @@ import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from pipelines import neardup  # noqa: E402
-from pipelines.neardup import NearDupIndex, ensure_tables  # noqa: E402
+from crawler.storage import neardup  # noqa: E402
+from crawler.storage.neardup import NearDupIndex, ensure_tables  # noqa: E402
 
 RULING = """The Supreme Court on Friday unanimously upheld the federal law that requires ByteDance to sell TikTok or see the app shut down in the United States, clearing the way for a ban to take effect on Sunday.
 

@@ -64,8 +64,8 @@ class RunRecorder:
         if kind and kind != want:  # demo and live data are never mixed in one database
             self.refused = True
             self.crawler.stats.set_value("observatory/run_status", "refused")
-            logger.error("refused: %s holds %s data and this is a %s run; use another database (-s OBSERVATORY_DB=... "
-                         "or DB=...)", self.store.path, kind, want)
+            logger.error("refused: %s holds %s data and this is a %s run; use another database file",
+                         self.store.path, kind, want)
             self.crawler.engine.close_spider(spider, "refused_mixed_data")
             return
         stale = self.store.run_started(run_id_for(self.crawler), spider.name, args)

@@ -1,4 +1,4 @@
-"""Near-duplicate clusters for stored articles and posts (the rule: pipelines/neardup.py).
+"""Near-duplicate clusters for stored articles and posts (the rule: crawler/storage/neardup.py).
 
 ``assign_clusters(db)`` gives every stored document without a ``cluster_id`` one: it loads the
 persistent index (``neardup_*`` tables), adds the unassigned documents in publication order, and
@@ -18,7 +18,7 @@ import logging
 
 import sqlite_utils
 
-from pipelines.neardup import NearDupIndex, ensure_tables
+from crawler.storage.neardup import NearDupIndex, ensure_tables
 
 logger = logging.getLogger(__name__)
 
