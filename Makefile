@@ -56,11 +56,13 @@ serve: venv
 	$(BIN)/python -m datasette serve $(DB) --metadata datasets/metadata.yml \
 	  --plugins-dir plugins --host $(HOST) --port $(PORT) --setting sql_time_limit_ms 5000
 
-## import: a Zeeschuimer NDJSON export (RedNote, TikTok, Douyin captures) into $(DB)
+## import: a Zeeschuimer NDJSON export or a MediaCrawler JSON/JSONL/CSV/SQLite export into $(DB) (format detected)
 import: venv
-	@test -n "$(FILE)" || { echo "usage: make import FILE=zeeschuimer-export-....ndjson" >&2; exit 2; }
+	@test -n "$(FILE)" || { echo "usage: make import FILE=zeeschuimer-export-....ndjson | MediaCrawler .json/.jsonl/.csv/.db" >&2; exit 2; }
 	@test -r "$(FILE)" || { echo "error: cannot read $(FILE)" >&2; exit 2; }
-	$(BIN)/python -m scrapy crawl zeeschuimer -a path="$(FILE)" -s OBSERVATORY_DB=$(DB)
+	@spider=$$($(BIN)/python -m crawler.ops.import_kind "$(FILE)") || exit 2; \
+	  echo "importing $(FILE) with the $$spider spider"; \
+	  $(BIN)/python -m scrapy crawl $$spider -a path="$(FILE)" -s OBSERVATORY_DB=$(DB)
 
 ## bench: benchmark scripts (print figures; never part of make test)
 bench: venv
