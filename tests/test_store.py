@@ -151,4 +151,4 @@ def test_normalise_rejects_unknown_sources_and_platforms():
     with pytest.raises(DropItem, match="unknown article source"):
         normalise_article(Article(url="https://x.example/a", source="newsletter"))
     with pytest.raises(DropItem, match="unknown platform"):
-        normalise_post(Post(platform="weibo", platform_id="1"))
+        normalise_post(Post(platform="friendster", platform_id="1"))
