@@ -39,6 +39,7 @@ def demo_args(base: str) -> dict[str, dict[str, str]]:
         "reddit": {"api_url": f"{base}/reddit"},
         "hackernews": {"api_url": f"{base}/hackernews"},
         "zeeschuimer": {"path": "datasets/demo/zeeschuimer"},
+        "mediacrawler": {"path": "datasets/demo/mediacrawler"},
         "rednote": {"urls": "datasets/demo/rednote/note-urls.txt", "base_url": f"{base}/rednote"},
         "appstore": {
             # the live chart feed has only today's chart: the demo serves one dated snapshot per

@@ -425,3 +425,18 @@ def test_import_every_format_twice_adds_no_rows(tmp_path):
     assert "6786a1f2000000001a03c4d5" not in ids  # no 对账 in it: search is not ignored
     weibo = datasette_get(db, "/observatory/posts.json?_shape=array&platform=weibo")
     assert {r["platform_id"] for r in weibo.json()} == {"5122334455667788", "5122334455669999"}
+
+
+def test_demo_export_imports_every_platform(tmp_path, demo_base):
+    from tests.conftest import demo_crawl, rows, run_stats
+
+    db = tmp_path / "demo.db"
+    proc = demo_crawl("mediacrawler", db, demo_base)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert "observatory/parse_skipped/mediacrawler" not in run_stats(db, "mediacrawler")
+    assert {r["platform"] for r in rows(db, "select distinct platform from posts")} == {
+        "xiaohongshu",
+        "douyin",
+        "weibo",
+        "bilibili",
+    }
