@@ -18,8 +18,9 @@ PIP_VERSION := 26.3
 
 .PHONY: venv run test test-fast crawl cluster serve import bench lint clean help cron cron-install replay forget
 
+## help: this list (also what `make` alone prints)
 help:
-	@grep -E '^#   make' Makefile | sed 's/^#   //'
+	@grep -E '^## [a-z-]+:' Makefile | sed -e 's/^## /make /' -e 's|\$$(DEMO_DB)|$(DEMO_DB)|g' -e 's|\$$(DB)|$(DB)|g'
 
 $(BIN)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -27,13 +28,15 @@ $(BIN)/.installed: requirements.txt requirements-dev.txt
 	$(BIN)/python -m pip install --quiet -r requirements-dev.txt
 	touch $@
 
+## venv: build .venv from the pinned requirements (every other target does this first)
 venv: $(BIN)/.installed
 
 ## run: crawl the synthetic demo sources into $(DEMO_DB), then serve it (Ctrl-C stops)
 run: venv
 	$(BIN)/python -m crawler.ops.runall --demo --demo-port $(DEMO_PORT) --db $(DEMO_DB) -s LOG_LEVEL=WARNING; \
 	  rc=$$?; if [ $$rc -ge 2 ]; then exit $$rc; fi
-	$(MAKE) --no-print-directory serve DB=$(DEMO_DB)
+	@echo "open http://$(HOST):$(PORT)  (Datasette on $(DEMO_DB); Ctrl-C stops)"
+	@$(MAKE) --no-print-directory serve DB=$(DEMO_DB)
 
 ## test: the whole suite (real Scrapy engine over loopback HTTP, real SQLite, real Datasette)
 test: venv
@@ -94,5 +97,6 @@ lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
+## clean: remove .venv and the pytest cache (databases and archives are kept)
 clean:
 	rm -rf $(VENV) .pytest_cache

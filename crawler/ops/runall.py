@@ -74,10 +74,19 @@ def main(argv: list[str] | None = None) -> int:
         from demo.server import start
         from demo.sources import FAST, demo_args
 
-        server, base = start(opts.demo_port)
+        try:
+            server, base = start(opts.demo_port)
+        except OSError as exc:
+            print(f"error: cannot start the demo sources on 127.0.0.1:{opts.demo_port} ({exc.strerror or exc}): "
+                  f"is another `make run` still running? Stop it, or choose another port (DEMO_PORT=...).",
+                  file=sys.stderr)
+            return 2
         plan = {name: {**a, "demo": "1"} for name, a in demo_args(base).items()}
         settings = {**FAST, **settings}
         print(f"demo sources on {base} (synthetic data)", flush=True)
+        print("note: some demo sources are broken on purpose (a 404, a 500, a 429, malformed feeds and pages), "
+              "so the ERROR lines below are expected: they show how bad input is counted, not a failure.",
+              flush=True)
     else:
         plan = {name: {} for name in LIVE_SPIDERS}
     if opts.only:
