@@ -30,3 +30,58 @@ def test_reddit_429_is_retried_after_waiting(tmp_path):
     assert "observatory/errors/reddit/http_429" not in stats  # recovered, not an error
     # the throttled search (r/RedNote) still delivered its posts
     assert rows(db, "select count(*) n from posts where community = 'RedNote'")[0]["n"] > 0
+
+
+def test_retry_after_holds_the_whole_host(tmp_path):
+    """After a 429 with Retry-After: 2, no request to that host leaves before the 2 s are up
+    (not only the refused one), and the refused page is still fetched."""
+    import threading
+    import time
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+    seen: list[tuple[float, str, int]] = []
+    refused = {"done": False}
+    rss = ('<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>'
+           '<item><title>TikTok ban</title><link>http://127.0.0.1:9/x</link></item></channel></rss>')
+
+    class Handler(BaseHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+        def do_GET(self):
+            status = 200
+            if self.path == "/a.xml" and not refused["done"]:
+                refused["done"] = True
+                status = 429
+            seen.append((time.monotonic(), self.path, status))
+            body = b"" if status == 429 else (rss.encode() if self.path.endswith(".xml") else b"User-agent: *\n")
+            self.send_response(status)
+            if status == 429:
+                self.send_header("Retry-After", "2")
+            self.send_header("Content-Type", "application/rss+xml" if self.path.endswith(".xml") else "text/plain")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_address[1]}"
+    try:
+        feeds = ",".join(f"{base}/{name}.xml" for name in ("a", "b", "c", "d"))
+        proc = demo_crawl_settings(tmp_path / "o.db", feeds)
+    finally:
+        server.shutdown()
+    assert proc.returncode in (0, 1), proc.stderr[-2000:]
+    (refused_at,) = [t for t, path, status in seen if status == 429]
+    after = [(t - refused_at, path) for t, path, status in seen if t > refused_at]
+    assert {path for _, path in after} >= {"/a.xml"}  # the refused feed was fetched again
+    assert after and min(gap for gap, _ in after) >= 1.9, after  # nothing left the host earlier
+    assert run_stats(tmp_path / "o.db", "feeds")["observatory/retry_after/waited"] == 1
+
+
+def demo_crawl_settings(db, feeds):
+    from tests.conftest import crawl
+
+    # a small delay: with DOWNLOAD_DELAY=0, Scrapy 2.19 hands a slot's whole queue out at once
+    return crawl("feeds", db, {"feeds": feeds}, {"CONCURRENT_REQUESTS_PER_DOMAIN": "1", "RETRY_TIMES": "2",
+                                                 "DOWNLOAD_DELAY": "0.05", "DOWNLOAD_DELAY_JITTER": "0"})
