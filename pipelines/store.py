@@ -49,11 +49,13 @@ class StorePipeline:
             self.flush()
         return item
 
-    def flush(self) -> None:
+    def flush(self, now: str | None = None) -> None:
+        """Write the buffer in one transaction. ``now`` (default: the clock) is the sighting time;
+        the scale-out writer passes the batch's own time so a replayed batch writes the same rows."""
         if not self.buffer:
             return
         batch, self.buffer = self.buffer, []
-        result = self.store.write_batch(batch, run_id_for(self.crawler))
+        result = self.store.write_batch(batch, run_id_for(self.crawler), now)
         for fix in result.fixed:
             self.stats.inc_value(f"observatory/store/fixed/{fix}")
         for item, error in result.rejected:
