@@ -50,9 +50,13 @@ test-fast: venv
 cluster: venv
 	$(BIN)/python -m crawler.ops.cluster --db $(DB)
 
-## crawl: every source against the live endpoints of the topic file
+## crawl: every source against the live endpoints of the topic file (WORKERS=N: N workers on a Redis frontier, one writer; docs/scaling.md)
 crawl: venv
+ifdef WORKERS
+	$(BIN)/python -m crawler.ops.scaleout --workers $(WORKERS) --db $(DB)
+else
 	$(BIN)/python -m crawler.ops.runall --db $(DB)
+endif
 
 ## serve: Datasette alone on an existing database
 serve: venv
