@@ -51,11 +51,29 @@ def test_a_busy_demo_port_is_one_line_and_exit_2(tmp_path):
         busy.bind(("127.0.0.1", 0))
         busy.listen()
         port = busy.getsockname()[1]
-        run = subprocess.run([sys.executable, "-m", "crawler.ops.runall", "--demo", "--demo-port", str(port),
-                              "--db", str(tmp_path / "demo.db")], cwd=ROOT, capture_output=True, text=True,
-                             timeout=60)
-        server = subprocess.run([sys.executable, "-m", "demo.server", "--port", str(port)], cwd=ROOT,
-                                capture_output=True, text=True, timeout=60)
+        run = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "crawler.ops.runall",
+                "--demo",
+                "--demo-port",
+                str(port),
+                "--db",
+                str(tmp_path / "demo.db"),
+            ],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        server = subprocess.run(
+            [sys.executable, "-m", "demo.server", "--port", str(port)],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
     assert run.returncode == 2
     assert "Traceback" not in run.stderr
     lines = run.stderr.strip().splitlines()

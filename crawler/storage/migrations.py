@@ -91,6 +91,15 @@ def m0004_appstore(db: sqlite_utils.Database) -> None:
     sync_indexes(db)
 
 
+@migrations(name="0005_search_folds_traditional")
+def m0005_search_folds_traditional(db: sqlite_utils.Database) -> None:
+    """Search text is folded to simplified Chinese (crawler/segment.py): re-segment the search rows
+    that still hold traditional characters, from their documents, as a fresh write would."""
+    from crawler.storage.writes import resegment_search
+
+    resegment_search(db)
+
+
 def pending(db: sqlite_utils.Database) -> list[str]:
     return [m.name for m in migrations.pending(db)]
 

@@ -216,3 +216,28 @@ def make_storable(item: Article | Post) -> list[str]:
             new = {}
         setattr(item, f.name, new)
     return fixes
+
+
+def resegment_search(db: sqlite_utils.Database) -> int:
+    """Re-write the search rows whose text still holds traditional characters (written before
+    segment() folded them) from their articles and posts, the same text write_articles and
+    write_posts index; the FTS triggers update the index. Returns the rows rewritten."""
+    from crawler.segment import _traditional_chars
+
+    trad = _traditional_chars()
+    done = 0
+    for shadow, table, cols in (("articles_search", "articles", "title, summary, text, NULL"),
+                                ("posts_search", "posts", "title, text, NULL, hashtags")):
+        if not db.table(shadow).exists() or not db.table(table).exists():
+            continue
+        stale = [r[0] for r in db.execute(f"SELECT id, search_text FROM [{shadow}]") if trad.search(r[1] or "")]
+        for i in range(0, len(stale), 500):
+            chunk = stale[i:i + 500]
+            marks = ",".join("?" * len(chunk))
+            for doc_id, title, middle, text, tags in db.execute(
+                    f"SELECT id, {cols} FROM [{table}] WHERE id IN ({marks})", chunk).fetchall():
+                hashtags = " ".join(json.loads(tags)) if tags else ""
+                joined = " ".join(x for x in (title, middle, text, hashtags) if x)
+                db.execute(f"UPDATE [{shadow}] SET search_text = ? WHERE id = ?", [segment(joined), doc_id])
+                done += 1
+    return done
