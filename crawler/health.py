@@ -10,7 +10,8 @@ Rules:
   HEALTH_HISTORY ok runs with the same arguments yielded) and this run yielded nothing. A run
   "yields" when it stored new or updated items, or saw content it already had (a feed answering
   304 Not Modified, stored articles skipped): a quiet but healthy source is not a silent one.
-- **Error rate**: errors / max(responses, 1) above HEALTH_MAX_ERROR_RATE (default 0.5); for a file
+- **Error rate**: errors / max(responses, 1) above HEALTH_MAX_ERROR_RATE (default 0.5), where
+  responses that were retried do not count (a feed answering 500 every time fails); for a file
   import with no HTTP responses, errors / records read (stored, dropped or skipped). Errors are
   the ERROR log lines, less Scrapy's "Gave up retrying" lines (``retry/max_reached``): a request
   that failed after its retries is logged again by the spider's errback and counts once.
@@ -25,6 +26,20 @@ from typing import Any
 def _get(settings: Any, name: str, default: Any) -> Any:
     value = settings.get(name, default) if hasattr(settings, "get") else default
     return default if value in (None, "") else value
+
+
+def error_count(stats: dict) -> int:
+    """The run's errors, each failed request once: the ERROR log lines less Scrapy's "Gave up
+    retrying" lines (a request that gave up logs twice: RetryMiddleware, then the errback). The
+    `runs.errors` column, the health check and the summary all use this one count."""
+    return max(stats.get("log_count/ERROR", 0) - stats.get("retry/max_reached", 0), 0)
+
+
+def answered(stats: dict) -> int:
+    """Responses less the ones that were retried and robots.txt: a feed answering 500 three times
+    is one failed request, not three responses (retries must not dilute the error rate)."""
+    return max(stats.get("downloader/response_count", 0) - stats.get("retry/count", 0)
+               - stats.get("robotstxt/response_count", 0), 0)
 
 
 def yielded(stats: dict) -> int:
@@ -58,9 +73,8 @@ def check(history: list[dict], stats: dict, settings: Any) -> list[str]:
         problems.append(
             f"silent source: no items this run, though {productive} of its last {len(recent)} ok runs yielded items"
         )
-    # a request that gave up after retries logs twice (RetryMiddleware, then the spider's errback)
-    errors = max(stats.get("log_count/ERROR", 0) - stats.get("retry/max_reached", 0), 0)
-    responses = stats.get("downloader/response_count", 0)
+    errors = error_count(stats)
+    responses = answered(stats)
     unit = "responses"
     if not responses:  # a file import (Zeeschuimer, URL lists): errors per record read
         responses = stats.get("item_scraped_count", 0) + stats.get("item_dropped_count", 0) + errors

@@ -26,6 +26,8 @@ STORE_BATCH_SIZE = 200
 RELEVANCE_ENFORCE_WINDOW = True
 # Keep items that match no topic term (for debugging a topic file); off in production.
 RELEVANCE_KEEP_ALL = False
+# Article extraction in this many worker processes (crawler/parsers/article/pool.py); 0: on the reactor thread.
+ARTICLE_EXTRACT_WORKERS = 0
 
 # --- endpoints (defaults come from the topic file; these override it when set) --------------
 FEEDS_URLS: list[str] = []  # RSS/Atom/JSON Feed URLs
@@ -91,6 +93,7 @@ REPLAY_WARC = ""
 DOWNLOADER_MIDDLEWARES = {
     "crawler.middlewares.conditional.ConditionalRequestsMiddleware": 540,
     "crawler.middlewares.retry_after.RetryAfterMiddleware": 560,  # sees 429/503 before Scrapy's RetryMiddleware (550)
+    "crawler.middlewares.redirect_guard.RedirectGuardMiddleware": 610,  # sees 3xx before RedirectMiddleware (600)
     "crawler.middlewares.replay.ReplayMiddleware": 950,
     "crawler.middlewares.archive.ArchiveMiddleware": 960,
 }

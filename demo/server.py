@@ -6,6 +6,7 @@ from files under ``datasets/demo/`` (with ETag / Last-Modified and 304s); API em
 paging rules over fixture files. ``{{BASE}}`` in any served text becomes ``http://127.0.0.1:PORT``.
 
 Fault routes for the bad-input paths: ``/faults/status/<code>`` (with ``Retry-After`` on 429),
+``/faults/offhost`` (a redirect to another host), ``/faults/loop`` (a redirect loop),
 ``/faults/slow/<seconds>`` and ``/faults/huge/<megabytes>``.
 
 Run alone: ``python -m demo.server --port 8765``.
@@ -19,6 +20,7 @@ import hashlib
 import importlib
 import json
 import mimetypes
+import sys
 import threading
 import time
 from dataclasses import dataclass, field
@@ -35,6 +37,8 @@ API_HANDLERS: dict[str, str] = {
     "reddit": "demo.reddit",
     "hackernews": "demo.hackernews",
     "gdelt": "demo.gdelt",
+    "tiktok_research": "demo.tiktok_research",
+    "youtube": "demo.youtube",
     "appstore": "demo.appstore",
 }
 STATIC_TYPES = {
@@ -109,6 +113,11 @@ def _fault(req: Request) -> Reply:
         code = int(arg or 500)
         headers = {"Retry-After": "1"} if code == 429 else {}
         return Reply(code, f"synthetic HTTP {code}\n".encode(), {"Content-Type": "text/plain", **headers})
+    if kind == "offhost":  # a redirect to another host (localhost instead of 127.0.0.1)
+        port = req.base.rsplit(":", 1)[-1]
+        return Reply(302, b"", {"Location": f"http://localhost:{port}/faults/status/200"})
+    if kind == "loop":  # an endless chain of redirects (/faults/loop/1 -> /faults/loop/2 -> ...)
+        return Reply(302, b"", {"Location": f"{req.base}/faults/loop/{int(arg or 0) + 1}"})
     if kind == "slow":
         time.sleep(float(arg or 5))
         return Reply.text("slow reply\n")
@@ -178,7 +187,11 @@ def main() -> None:
     ap.add_argument("--port", type=int, default=8765)
     ap.add_argument("--root", default=str(DEMO_ROOT))
     args = ap.parse_args()
-    server, base = start(args.port, Path(args.root))
+    try:
+        server, base = start(args.port, Path(args.root))
+    except OSError as exc:
+        sys.exit(f"error: cannot serve the demo sources on 127.0.0.1:{args.port} ({exc.strerror or exc}); "
+                 f"choose another port with --port")
     print(f"demo sources on {base} (Ctrl-C to stop)", flush=True)
     try:
         while True:

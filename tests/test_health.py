@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from crawler.health import check
-from tests.conftest import crawl, crawl_process, demo_crawl, rows
+from tests.conftest import crawl, crawl_process, demo_crawl, rows, run_stats
 
 SETTINGS = {"HEALTH_MAX_ERROR_RATE": 0.5, "HEALTH_HISTORY": 3, "HEALTH_USUAL_YIELD": 2}
 
@@ -111,3 +111,21 @@ def test_demo_and_live_data_never_share_a_database(tmp_path, demo_base):
     assert live.returncode == 1
     assert "refused" in live.stderr and "holds demo data" in live.stderr
     assert rows(db, "select run_id, status from runs") == before  # the refused run left no trace
+
+
+def test_counting_retries_redirect_loops_and_offhost_redirects(tmp_path, demo_base):
+    # a feed that answers 500 every time fails the run, retries do not dilute the error rate
+    db = tmp_path / "o.db"
+    proc = crawl("feeds", db, {"feeds": f"{demo_base}/faults/status/500"}, {"RETRY_TIMES": "2"})
+    run = rows(db, "select status, errors from runs")[0]
+    assert proc.returncode == 1 and run["status"] == "failed" and run["errors"] == 1, run
+    # a redirect loop is one counted error
+    db2 = tmp_path / "loop.db"
+    crawl("feeds", db2, {"feeds": f"{demo_base}/faults/loop"}, {"REDIRECT_MAX_TIMES": "3"})
+    assert run_stats(db2, "feeds").get("observatory/errors/feeds/redirect_loop") == 1
+    # an API spider refuses a redirect to another host, counts it, and never fetches the target
+    db3 = tmp_path / "api.db"
+    crawl("mastodon", db3, {"instances": f"{demo_base}/faults/offhost", "hashtags": "RedNote"})
+    stats = run_stats(db3, "mastodon")
+    assert stats.get("observatory/errors/mastodon/offhost_redirect") == 1, stats
+    assert stats.get("downloader/response_status_count/200", 0) <= 1  # robots.txt at most, not the target

@@ -14,6 +14,7 @@ from datetime import UTC, datetime
 
 from scrapy import signals
 
+from crawler.health import error_count
 from crawler.runid import run_id_for
 from crawler.storage import Store
 from crawler.textnorm import utc_now_iso
@@ -38,7 +39,7 @@ def run_summary(stats: dict) -> dict:
         "items_new": stats.get("observatory/store/new", 0),
         "items_updated": stats.get("observatory/store/updated", 0),
         "items_dropped": stats.get("item_dropped_count", 0),
-        "errors": stats.get("log_count/ERROR", 0),
+        "errors": error_count(stats),
         "duration_s": round((end - start).total_seconds(), 3) if start and end else None,
     }
 

@@ -28,6 +28,7 @@ REVIEW_PAGE_LIMIT = 10  # Apple: "CustomerReviews RSS page depth is limited to 1
 
 class AppStoreSpider(ObservatorySpider):
     name = "appstore"
+    same_host_redirects_only = True
 
     def _configure(self) -> None:
         arg = self.setting_or_arg

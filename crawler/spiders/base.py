@@ -1,8 +1,10 @@
 """What every observatory spider shares: typed arguments, settings lookup, error accounting.
 
 - ``self.setting_or_arg(arg, setting, topic_key)``: `-a` argument > `-s` setting > topic file.
-- ``errback``: every failed request (HTTP 4xx/5xx after retries, DNS, timeout, too large) is
-  logged once at ERROR and counted as ``observatory/errors/<spider>/<kind>``.
+- ``errback``: every failed request (HTTP 4xx/5xx after retries, DNS, timeout, refused
+  connection, redirect loop, off-host redirect of an API spider, too large) is logged once at
+  ERROR and counted as ``observatory/errors/<spider>/<kind>`` (Scrapy 2.19 raises its own
+  ``DownloadTimeoutError`` / ``CannotResolveHostError``; Twisted's are kept for older paths).
 - ``parsed(where, lambda: parser(...))``: runs a pure parser; a response that could not be parsed
   is logged and counted as ``observatory/parse_error/<spider>`` (None is returned), and records
   the parser skipped as ``observatory/parse_skipped/<spider>``.
@@ -17,7 +19,15 @@ from typing import Any
 
 import scrapy
 from scrapy.spidermiddlewares.httperror import HttpError
-from twisted.internet.error import DNSLookupError, TCPTimedOutError, TimeoutError  # noqa: A004
+from scrapy.exceptions import (
+    CannotResolveHostError,
+    DownloadConnectionRefusedError,
+    DownloadTimeoutError,
+    IgnoreRequest,
+)
+from twisted.internet.error import ConnectionRefusedError, DNSLookupError, TCPTimedOutError, TimeoutError  # noqa: A004
+
+from crawler.middlewares.redirect_guard import OffHostRedirect
 
 from crawler.parsers import ParseError
 from crawler.storage import Store
@@ -63,6 +73,8 @@ DAY_ARGS = ("since", "until", "start", "end")
 class ObservatorySpider(scrapy.Spider):
     # Arguments never recorded in `runs.args` (credentials must come from the environment anyway).
     secret_args = {"token", "password", "app_password", "key"}
+    # API spiders follow no redirect to another host (crawler/middlewares/redirect_guard.py)
+    same_host_redirects_only = False
 
     @classmethod
     def check_arguments(cls, args: dict[str, Any]) -> None:
@@ -117,12 +129,21 @@ class ObservatorySpider(scrapy.Spider):
             status = failure.value.response.status
             kind = f"http_{status}"
             self.logger.error("HTTP %s from %s", status, request.url)
-        elif failure.check(DNSLookupError):
+        elif failure.check(CannotResolveHostError, DNSLookupError):
             kind = "dns"
             self.logger.error("DNS lookup failed for %s", request.url)
-        elif failure.check(TimeoutError, TCPTimedOutError):
+        elif failure.check(DownloadTimeoutError, TimeoutError, TCPTimedOutError):
             kind = "timeout"
             self.logger.error("timed out fetching %s", request.url)
+        elif failure.check(DownloadConnectionRefusedError, ConnectionRefusedError):
+            kind = "connection_refused"
+            self.logger.error("connection refused by %s", request.url)
+        elif failure.check(OffHostRedirect):
+            kind = "offhost_redirect"
+            self.logger.error("%s", failure.getErrorMessage())
+        elif failure.check(IgnoreRequest) and "max redirections" in failure.getErrorMessage().lower():
+            kind = "redirect_loop"
+            self.logger.error("redirect loop (too many redirections) from %s", request.url)
         elif "robots.txt" in failure.getErrorMessage():
             self.logger.warning("not fetched, robots.txt disallows it: %s", request.url)
             self.count(f"observatory/errors/{self.name}/robots_forbidden")

@@ -30,6 +30,7 @@ ENV_HINT = "set BLUESKY_HANDLE and BLUESKY_APP_PASSWORD (an app password from Se
 
 class BlueskySpider(ObservatorySpider):
     name = "bluesky"
+    same_host_redirects_only = True
 
     def _configure(self) -> None:
         self.queries = parse_list(self.setting_or_arg("queries", "BLUESKY_QUERIES", "queries"))

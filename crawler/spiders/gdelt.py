@@ -66,6 +66,7 @@ def parse_span(value: str | None) -> tuple[datetime, datetime] | None:
 
 class GdeltSpider(ArticleSpider):
     name = "gdelt"
+    same_host_redirects_only = True
     custom_settings = {
         # GDELT: "Please limit requests to one every 5 seconds". `-s DOWNLOAD_DELAY=0` (tests) still wins.
         "DOWNLOAD_DELAY": 5.0,

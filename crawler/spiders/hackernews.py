@@ -26,6 +26,7 @@ ENDPOINT = "/api/v1/search_by_date"
 
 class HackerNewsSpider(ObservatorySpider):
     name = "hackernews"
+    same_host_redirects_only = True
 
     def _configure(self) -> None:
         self.queries = parse_list(self.setting_or_arg("queries", "HACKERNEWS_QUERIES", "queries"))

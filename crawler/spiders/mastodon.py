@@ -21,6 +21,7 @@ from crawler.spiders.base import ObservatorySpider, parse_int, parse_list
 
 class MastodonSpider(ObservatorySpider):
     name = "mastodon"
+    same_host_redirects_only = True
 
     def _configure(self) -> None:
         self.instances = [u.rstrip("/") for u in parse_list(self.setting_or_arg("instances", "MASTODON_INSTANCES", "instances"))]

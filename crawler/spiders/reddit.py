@@ -50,6 +50,7 @@ def load_map(value: str | None) -> dict[str, int]:
 
 class RedditSpider(ObservatorySpider):
     name = "reddit"
+    same_host_redirects_only = True
 
     def _configure(self) -> None:
         self.queries = parse_list(self.setting_or_arg("queries", "REDDIT_QUERIES", "queries"))

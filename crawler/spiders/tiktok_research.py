@@ -69,6 +69,7 @@ def yyyymmdd(day: date) -> str:
 
 class TikTokResearchSpider(ObservatorySpider):
     name = "tiktok_research"
+    same_host_redirects_only = True
     secret_args = ObservatorySpider.secret_args | {"client_key", "client_secret"}
 
     @classmethod

@@ -61,6 +61,7 @@ def pacific_day() -> str:
 
 class YouTubeSpider(ObservatorySpider):
     name = "youtube"
+    same_host_redirects_only = True
 
     def _configure(self) -> None:
         self.queries = parse_list(self.setting_or_arg("queries", "YOUTUBE_QUERIES", "queries"))
