@@ -12,8 +12,28 @@ import threading
 from collections import Counter
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-WORDS = ("court", "app", "creators", "users", "ban", "law", "platform", "migration", "RedNote", "refugee",
-         "Congress", "divest", "deadline", "ByteDance", "feed", "video", "audience", "school", "music", "news")
+WORDS = (
+    "court",
+    "app",
+    "creators",
+    "users",
+    "ban",
+    "law",
+    "platform",
+    "migration",
+    "RedNote",
+    "refugee",
+    "Congress",
+    "divest",
+    "deadline",
+    "ByteDance",
+    "feed",
+    "video",
+    "audience",
+    "school",
+    "music",
+    "news",
+)
 
 
 def page(i: int) -> str:
@@ -48,8 +68,12 @@ def start_site(n: int, port: int = 0):
                 body, ctype = "User-agent: *\nAllow: /\n", "text/plain"
             elif self.path == "/list.txt":
                 body, ctype = "".join(f"{base}/a/{i}.html\n" for i in range(n)), "text/plain"
-            elif self.path.startswith("/a/") and self.path.endswith(".html") and self.path[3:-5].isdigit() \
-                    and int(self.path[3:-5]) < n:
+            elif (
+                self.path.startswith("/a/")
+                and self.path.endswith(".html")
+                and self.path[3:-5].isdigit()
+                and int(self.path[3:-5]) < n
+            ):
                 body, ctype = page(int(self.path[3:-5])), "text/html; charset=utf-8"
             else:
                 self.send_response(404)

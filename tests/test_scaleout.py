@@ -24,11 +24,21 @@ from demo.pages_site import start_site
 from tests.conftest import crawl_process
 
 ROOT = Path(__file__).resolve().parents[1]
-pytestmark = [pytest.mark.slow, pytest.mark.skipif(shutil.which("redis-server") is None,
-                                                      reason="redis-server is not installed (.ci/run installs it)")]
-FAST = {"DOWNLOAD_DELAY": "0", "AUTOTHROTTLE_ENABLED": "False", "CONCURRENT_REQUESTS_PER_DOMAIN": "16",
-        "LOG_LEVEL": "WARNING", "NEARDUP_ENABLED": "False", "HEALTH_ENABLED": "False",
-        "SCALEOUT_HEARTBEAT_TTL": "3"}
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        shutil.which("redis-server") is None, reason="redis-server is not installed (.ci/run installs it)"
+    ),
+]
+FAST = {
+    "DOWNLOAD_DELAY": "0",
+    "AUTOTHROTTLE_ENABLED": "False",
+    "CONCURRENT_REQUESTS_PER_DOMAIN": "16",
+    "LOG_LEVEL": "WARNING",
+    "NEARDUP_ENABLED": "False",
+    "HEALTH_ENABLED": "False",
+    "SCALEOUT_HEARTBEAT_TTL": "3",
+}
 COLUMNS = "id, url, canonical_url, title, text, published_at, lang, outlet, source"
 
 
@@ -41,8 +51,22 @@ def free_port() -> int:
 @pytest.fixture
 def redis_url(tmp_path):
     port = free_port()
-    proc = subprocess.Popen(["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "",
-                             "--appendonly", "no", "--dir", str(tmp_path)], stdout=subprocess.DEVNULL)
+    proc = subprocess.Popen(
+        [
+            "redis-server",
+            "--port",
+            str(port),
+            "--bind",
+            "127.0.0.1",
+            "--save",
+            "",
+            "--appendonly",
+            "no",
+            "--dir",
+            str(tmp_path),
+        ],
+        stdout=subprocess.DEVNULL,
+    )
     url = f"redis://127.0.0.1:{port}/0"
     client = redis.Redis.from_url(url)
     for _ in range(100):
@@ -77,15 +101,30 @@ def test_three_workers_and_a_writer_store_what_one_process_stores(tmp_path, redi
     n = 2000
     single_site, single_base = start_site(n)
     one = tmp_path / "one.db"
-    done = crawl_process("urls", one, {"list_url": f"{single_base}/list.txt"}, FAST, timeout=240,
-                         env={"OBSERVATORY_REDIS_URL": ""})
+    done = crawl_process(
+        "urls", one, {"list_url": f"{single_base}/list.txt"}, FAST, timeout=240, env={"OBSERVATORY_REDIS_URL": ""}
+    )
     single_site.shutdown()
+    single_site.server_close()
     assert done.returncode == 0, done.stderr[-2000:]
 
     site, base = start_site(n, port=single_site.server_address[1])  # same port: same URLs, same ids
     many = tmp_path / "many.db"
-    cmd = [sys.executable, "-m", "crawler.ops.scaleout", "--workers", "3", "--db", str(many), "--no-cluster",
-           "--spider", "urls", "-a", f"list_url={base}/list.txt", *sflags(FAST)]
+    cmd = [
+        sys.executable,
+        "-m",
+        "crawler.ops.scaleout",
+        "--workers",
+        "3",
+        "--db",
+        str(many),
+        "--no-cluster",
+        "--spider",
+        "urls",
+        "-a",
+        f"list_url={base}/list.txt",
+        *sflags(FAST),
+    ]
     out = subprocess.run(cmd, cwd=ROOT, env=env_for(redis_url), capture_output=True, text=True, timeout=240)
     site.shutdown()
     assert out.returncode == 0, out.stderr[-3000:]
@@ -94,14 +133,18 @@ def test_three_workers_and_a_writer_store_what_one_process_stores(tmp_path, redi
     rows_many = table(many, f"SELECT {COLUMNS} FROM articles ORDER BY id")
     assert len(rows_one) == n
     assert rows_many == rows_one
-    assert table(many, "SELECT url, article_id FROM article_urls ORDER BY url") == \
-        table(one, "SELECT url, article_id FROM article_urls ORDER BY url")
+    assert table(many, "SELECT url, article_id FROM article_urls ORDER BY url") == table(
+        one, "SELECT url, article_id FROM article_urls ORDER BY url"
+    )
     hits = page_hits(site)
     assert len(hits) == n and set(hits.values()) == {1}  # every page fetched exactly once
     assert site.hits["/list.txt"] == 1
     assert 1 <= site.hits["/robots.txt"] <= 3  # each worker reads robots.txt itself
-    runs = table(many, "SELECT status, items_new, stats->>'observatory/scaleout/workers', "
-                       "stats->>'observatory/scaleout/pushed' FROM runs")
+    runs = table(
+        many,
+        "SELECT status, items_new, stats->>'observatory/scaleout/workers', "
+        "stats->>'observatory/scaleout/pushed' FROM runs",
+    )
     assert runs == [("ok", n, 3, n)]  # one run for the whole crawl, every worker counted
     client = redis.Redis.from_url(redis_url)
     assert client.llen("observatory:items") == 0 and client.llen("observatory:items:processing") == 0
@@ -121,8 +164,16 @@ def test_killed_worker_and_writer_lose_nothing(tmp_path, redis_url):
     writer_cmd = [sys.executable, "-m", "crawler.ops.writer", "--db", str(db), "--batch", "50"]
 
     def worker(i: int) -> subprocess.Popen:
-        cmd = [sys.executable, "-m", "scrapy", "crawl", "urls", "-a", f"list_url={base}/list.txt",
-               *sflags({**settings, "OBSERVATORY_DB": str(db), "SCALEOUT_WORKER_ID": f"w{i}"})]
+        cmd = [
+            sys.executable,
+            "-m",
+            "scrapy",
+            "crawl",
+            "urls",
+            "-a",
+            f"list_url={base}/list.txt",
+            *sflags({**settings, "OBSERVATORY_DB": str(db), "SCALEOUT_WORKER_ID": f"w{i}"}),
+        ]
         return subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
 
     writer = subprocess.Popen(writer_cmd, cwd=ROOT, env=env, stderr=subprocess.DEVNULL)
@@ -172,16 +223,42 @@ def test_killed_worker_and_writer_lose_nothing(tmp_path, redis_url):
 def test_redis_unreachable_is_one_error_and_a_failure(tmp_path):
     url = f"redis://127.0.0.1:{free_port()}/0"  # nothing listens there
     db = tmp_path / "none.db"
-    worker = subprocess.run([sys.executable, "-m", "scrapy", "crawl", "urls", "-a", "list_url=http://127.0.0.1:9/x",
-                             *sflags({**FAST, "OBSERVATORY_DB": str(db)})],
-                            cwd=ROOT, env=env_for(url), capture_output=True, text=True, timeout=60)
+    worker = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "scrapy",
+            "crawl",
+            "urls",
+            "-a",
+            "list_url=http://127.0.0.1:9/x",
+            *sflags({**FAST, "OBSERVATORY_DB": str(db)}),
+        ],
+        cwd=ROOT,
+        env=env_for(url),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert worker.returncode == 2
     errors = [line for line in worker.stderr.splitlines() if line.startswith("error:")]
     assert len(errors) == 1 and "unreachable" in errors[0] and url in errors[0]
-    writer = subprocess.run([sys.executable, "-m", "crawler.ops.writer", "--db", str(db)], cwd=ROOT,
-                            env=env_for(url), capture_output=True, text=True, timeout=60)
+    writer = subprocess.run(
+        [sys.executable, "-m", "crawler.ops.writer", "--db", str(db)],
+        cwd=ROOT,
+        env=env_for(url),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert writer.returncode == 2 and writer.stderr.strip().count("\n") == 0 and "unreachable" in writer.stderr
-    launcher = subprocess.run([sys.executable, "-m", "crawler.ops.scaleout", "--workers", "2", "--db", str(db)],
-                              cwd=ROOT, env=env_for(url), capture_output=True, text=True, timeout=60)
+    launcher = subprocess.run(
+        [sys.executable, "-m", "crawler.ops.scaleout", "--workers", "2", "--db", str(db)],
+        cwd=ROOT,
+        env=env_for(url),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
     assert launcher.returncode == 2 and "unreachable" in launcher.stderr
     assert not db.exists() or table(db, "SELECT count(*) FROM articles") == [(0,)]

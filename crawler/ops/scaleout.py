@@ -46,12 +46,18 @@ def prepare(server, keys: Keys, spider: str) -> str:
 
 
 def status(server, keys: Keys) -> str:
-    lines = [f"writer queue {server.llen(keys.items)}, in its batch {server.llen(keys.processing)}, "
-             f"written {int(server.hget(keys.writer_stats, 'messages') or 0)}"]
+    lines = [
+        f"writer queue {server.llen(keys.items)}, in its batch {server.llen(keys.processing)}, "
+        f"written {int(server.hget(keys.writer_stats, 'messages') or 0)}"
+    ]
     for key in sorted(server.scan_iter(f"{keys.prefix}:*:requests")):
         spider = key.decode().split(":")[-2]
-        inflight = {k.decode().rsplit(":", 1)[-1]: server.hlen(k) for k in server.scan_iter(keys.inflight_pattern(spider))}
-        lines.append(f"{spider}: queued {server.zcard(key)}, seen {server.scard(keys.dupefilter(spider))}, in flight {inflight}")
+        inflight = {
+            k.decode().rsplit(":", 1)[-1]: server.hlen(k) for k in server.scan_iter(keys.inflight_pattern(spider))
+        }
+        lines.append(
+            f"{spider}: queued {server.zcard(key)}, seen {server.scard(keys.dupefilter(spider))}, in flight {inflight}"
+        )
     counts = {k.decode(): int(v) for k, v in server.hgetall(keys.worker_stats).items()}
     lines += [f"  {name} {count}" for name, count in sorted(counts.items())]
     return "\n".join(lines)
@@ -119,18 +125,28 @@ def main(argv: list[str] | None = None) -> int:
         plan = {name: {} for name in LIVE_SPIDERS if not opts.only or name in opts.only.split(",")}
     env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT)}
     started = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() - 1))
-    writer = Supervised("writer", [sys.executable, "-m", "crawler.ops.writer", "--db", opts.db,
-                                   *[f"-s{k}={v}" for k, v in settings.items()]], env, opts.restarts)
+    writer = Supervised(
+        "writer",
+        [sys.executable, "-m", "crawler.ops.writer", "--db", opts.db, *[f"-s{k}={v}" for k, v in settings.items()]],
+        env,
+        opts.restarts,
+    )
     failed = []
     for spider, args in plan.items():
         mode = prepare(server, keys, spider)
         run_id = f"{spider}-{datetime.now(UTC):%Y%m%dT%H%M%SZ}-{uuid.uuid4().hex[:6]}"
         print(f"crawling {spider} with {opts.workers} workers ({mode} frontier, run {run_id}) ...", flush=True)
-        workers = [Supervised(f"{spider} worker w{i}",
-                              crawl_command(spider, opts.db, args,
-                                            {**settings, "OBSERVATORY_RUN_ID": run_id, "SCALEOUT_WORKER_ID": f"w{i}"}),
-                              env, opts.restarts)
-                   for i in range(1, opts.workers + 1)]
+        workers = [
+            Supervised(
+                f"{spider} worker w{i}",
+                crawl_command(
+                    spider, opts.db, args, {**settings, "OBSERVATORY_RUN_ID": run_id, "SCALEOUT_WORKER_ID": f"w{i}"}
+                ),
+                env,
+                opts.restarts,
+            )
+            for i in range(1, opts.workers + 1)
+        ]
         codes = wait_all(workers)
         if any(codes):
             failed.append(spider)

@@ -73,8 +73,10 @@ class RunContext:
         self.crawler = RunCrawler(settings, spider, run_id)
         self.stats = self.crawler.stats
         chain = settings.getdict("SCALEOUT_WRITER_PIPELINES") or settings.getdict("ITEM_PIPELINES")
-        self.pipelines = [build_from_crawler(load_object(path), self.crawler)
-                          for path, _ in sorted(chain.items(), key=lambda kv: kv[1])]
+        self.pipelines = [
+            build_from_crawler(load_object(path), self.crawler)
+            for path, _ in sorted(chain.items(), key=lambda kv: kv[1])
+        ]
         for p in self.pipelines:
             opener = getattr(p, "open_spider", None)
             if opener is not None:
@@ -99,12 +101,17 @@ class RunContext:
         self.store_pipeline.flush(now)
 
     def _spider(self, seen=(), cursors=None):
-        return SimpleNamespace(name=self.spider, public_args=self.args,
-                               seen_again=lambda: [tuple(s) for s in seen], cursor_updates=lambda: dict(cursors or {}))
+        return SimpleNamespace(
+            name=self.spider,
+            public_args=self.args,
+            seen_again=lambda: [tuple(s) for s in seen],
+            cursor_updates=lambda: dict(cursors or {}),
+        )
 
     def close(self, message: dict) -> None:
-        self.store_pipeline.spider_closed(self._spider(message.get("seen_again") or [], message.get("cursors")),
-                                          message["reason"])
+        self.store_pipeline.spider_closed(
+            self._spider(message.get("seen_again") or [], message.get("cursors")), message["reason"]
+        )
 
     def run_finished(self, message: dict) -> None:
         stats = message.get("stats") or {}
@@ -159,14 +166,20 @@ class Writer:
         if left:
             logger.info("re-processing %d message(s) left by an earlier writer", len(left))
             return left
-        first = retrying(lambda: self.server.blmove(self.keys.items, self.keys.processing, timeout, "LEFT", "RIGHT"),
-                         self.wait, "take messages")
+        first = retrying(
+            lambda: self.server.blmove(self.keys.items, self.keys.processing, timeout, "LEFT", "RIGHT"),
+            self.wait,
+            "take messages",
+        )
         if first is None:
             return []
         found = [first]
         while len(found) < self.batch:
-            more = retrying(lambda: self.server.lmove(self.keys.items, self.keys.processing, "LEFT", "RIGHT"),
-                            self.wait, "take messages")
+            more = retrying(
+                lambda: self.server.lmove(self.keys.items, self.keys.processing, "LEFT", "RIGHT"),
+                self.wait,
+                "take messages",
+            )
             if more is None:
                 break
             found.append(more)
@@ -247,7 +260,9 @@ def main(argv: list[str] | None = None) -> int:
         name, value = pair.split("=", 1)
         settings.set(name, value, priority="cmdline")
     settings.set("STORE_BATCH_SIZE", 10**9, priority="cmdline")  # the writer commits per batch of messages
-    logging.basicConfig(level=settings.get("LOG_LEVEL", "INFO"), format="%(asctime)s [%(name)s] %(levelname)s: %(message)s")
+    logging.basicConfig(
+        level=settings.get("LOG_LEVEL", "INFO"), format="%(asctime)s [%(name)s] %(levelname)s: %(message)s"
+    )
     if not settings.get("OBSERVATORY_REDIS_URL"):
         print("error: set OBSERVATORY_REDIS_URL (redis://host:port/db) for the writer", file=sys.stderr)
         return 2

@@ -16,17 +16,21 @@ def worker_settings(base: dict) -> dict:
     prefix = base.get("SCALEOUT_KEY_PREFIX") or "observatory"
     downloader = dict(base["DOWNLOADER_MIDDLEWARES"])
     conditional = downloader.pop("crawler.middlewares.conditional.ConditionalRequestsMiddleware", 540)
-    downloader.update({
-        "crawler.scaleout.push.RemoteConditionalRequests": conditional,
-        "crawler.scaleout.worker.InflightAckDownloaderMiddleware": 1,
-        "crawler.scaleout.worker.HostGate": 10,
-    })
+    downloader.update(
+        {
+            "crawler.scaleout.push.RemoteConditionalRequests": conditional,
+            "crawler.scaleout.worker.InflightAckDownloaderMiddleware": 1,
+            "crawler.scaleout.worker.HostGate": 10,
+        }
+    )
     extensions = dict(base["EXTENSIONS"])
     recorder = extensions.pop("crawler.extensions.run_recorder.RunRecorder", 500)
-    extensions.update({
-        "crawler.scaleout.push.RemoteRunRecorder": recorder,
-        "crawler.scaleout.worker.ScaleoutWorker": 0,
-    })
+    extensions.update(
+        {
+            "crawler.scaleout.push.RemoteRunRecorder": recorder,
+            "crawler.scaleout.worker.ScaleoutWorker": 0,
+        }
+    )
     return {
         "REDIS_URL": base["OBSERVATORY_REDIS_URL"],
         "SCHEDULER": "scrapy_redis.scheduler.Scheduler",

@@ -46,8 +46,13 @@ class Outbox:
         return box
 
     def send(self, op: str, **fields) -> None:
-        message = {"op": op, "run": run_id_for(self.crawler), "spider": self.crawler.spidercls.name,
-                   "worker": self.worker, **fields}
+        message = {
+            "op": op,
+            "run": run_id_for(self.crawler),
+            "spider": self.crawler.spidercls.name,
+            "worker": self.worker,
+            **fields,
+        }
         self.send_raw(encode(message), items=1 if op == "item" else 0)
 
     def send_raw(self, data: bytes, items: int = 0) -> None:
@@ -73,8 +78,13 @@ class PushPipeline:
         return pipeline
 
     def process_item(self, item):
-        message = item_message(item, run=run_id_for(self.crawler), spider=self.crawler.spidercls.name,
-                               worker=self.outbox.worker, at=utc_now_iso())
+        message = item_message(
+            item,
+            run=run_id_for(self.crawler),
+            spider=self.crawler.spidercls.name,
+            worker=self.outbox.worker,
+            at=utc_now_iso(),
+        )
         self.outbox.send_raw(encode(message), items=1)
         self.crawler.stats.inc_value("observatory/scaleout/pushed")
         return item

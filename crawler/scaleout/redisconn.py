@@ -32,7 +32,9 @@ def check(url: str) -> redis.Redis:
     try:
         server.ping()
     except (redis.RedisError, OSError) as exc:
-        raise RedisUnavailable(f"Redis at {url} is unreachable ({exc}); start it or unset OBSERVATORY_REDIS_URL") from None
+        raise RedisUnavailable(
+            f"Redis at {url} is unreachable ({exc}); start it or unset OBSERVATORY_REDIS_URL"
+        ) from None
     return server
 
 

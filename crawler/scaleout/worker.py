@@ -66,11 +66,15 @@ class ScaleoutWorker:
         if run_id:  # one run for every worker of this crawl (crawler/runid.py keeps it on the crawler)
             crawler._observatory_run_id = run_id
             crawler.stats.set_value("observatory/run_id", run_id)
-        back = requeue(self.server, self.keys.inflight(self.spider_name, self.worker),
-                       self.keys.requests(self.spider_name))
+        back = requeue(
+            self.server, self.keys.inflight(self.spider_name, self.worker), self.keys.requests(self.spider_name)
+        )
         if back:
-            logger.warning("worker %s: %d request(s) left in flight by its killed predecessor went back to the queue",
-                           self.worker, back)
+            logger.warning(
+                "worker %s: %d request(s) left in flight by its killed predecessor went back to the queue",
+                self.worker,
+                back,
+            )
             crawler.stats.inc_value("observatory/scaleout/requeued_own", back)
         self.loop = task.LoopingCall(self.beat)
 
