@@ -19,7 +19,7 @@ def test_no_description_is_cut_by_a_yaml_comment():
     cut = []
     for n, line in enumerate(METADATA_TEXT.splitlines(), 1):
         m = re.match(r"^\s*([A-Za-z_][\w-]*): (.*\S.*)$", line)
-        if not m or "#" not in m.group(2) or m.group(2).startswith(("|", ">")):
+        if not m or "#" not in m.group(2) or m.group(2).startswith(("|", ">", "[", "{")):
             continue
         value = yaml.safe_load(f"{m.group(1)}: {m.group(2)}")[m.group(1)]
         if not isinstance(value, str) or value.count("#") != m.group(2).count("#"):

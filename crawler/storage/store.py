@@ -282,6 +282,44 @@ class Store:
     def takedowns(self) -> list[dict]:
         return list(self.db["takedowns"].rows)
 
+    # -- publishing: exports and the methods statement ---------------------------------------------
+
+    def exportable_tables(self) -> list[str]:
+        """The tables and views a published dataset holds (crawler/storage/facts.py), those present."""
+        from crawler.storage.facts import EXPORT_TABLES
+
+        present = set(self.db.table_names()) | set(self.db.view_names())
+        return [t for t in EXPORT_TABLES if t in present]
+
+    def columns_of(self, table: str) -> list[tuple[str, str]]:
+        """(name, declared type) of an exportable table or view."""
+        from crawler.storage.facts import table_columns
+
+        if table not in self.exportable_tables():
+            raise StorageError(f"not an exportable table: {table}")
+        return table_columns(self.db.conn, table)
+
+    def count_rows(self, table: str) -> int:
+        if table not in self.exportable_tables():
+            raise StorageError(f"not an exportable table: {table}")
+        return self.db.execute(f"SELECT count(*) FROM [{table}]").fetchone()[0]
+
+    def iter_rows(self, table: str, batch: int = 1000) -> Iterable[dict]:
+        """Every row of an exportable table or view as a dict, in a stable order, read in batches."""
+        if table not in self.exportable_tables():
+            raise StorageError(f"not an exportable table: {table}")
+        cur = self.db.execute(f"SELECT * FROM [{table}] ORDER BY 1")
+        names = [d[0] for d in cur.description]
+        while chunk := cur.fetchmany(batch):
+            for row in chunk:
+                yield dict(zip(names, row, strict=True))
+
+    def methods_facts(self) -> dict:
+        """Runs, queries, windows and counts for the methods statement (crawler/storage/facts.py)."""
+        from crawler.storage.facts import methods_facts
+
+        return methods_facts(self.db.conn)
+
 
 def database_kind(path: str | Path) -> str | None:
     """``Store.kind`` of the database at path, None when there is no database yet."""
