@@ -269,3 +269,9 @@ def handle(req: Request) -> Reply:
     if req.method != "POST":
         return envelope({}, "invalid_params", "Use POST", 405)
     return routes[req.path](req)
+
+
+# What the demo and the tests pass the spider (besides api_url); the demo accepts the credentials
+# TIKTOK_CLIENT_KEY=demo TIKTOK_CLIENT_SECRET=demo (DEMO_ENV).
+DEMO_ARGS = {"since": "2024-11-01", "until": "2025-01-31"}
+DEMO_ENV = {"TIKTOK_CLIENT_KEY": "demo", "TIKTOK_CLIENT_SECRET": "demo"}

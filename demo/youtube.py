@@ -277,3 +277,8 @@ def handle(req: Request) -> Reply:
     config = load(req.root, "config.json", {})
     refused = gate(req, config, endpoint)
     return refused or fn(req, config)
+
+
+# What the demo and the tests pass the spider (besides api_url); the demo accepts YOUTUBE_API_KEY=demo.
+DEMO_ARGS = {"since": "2024-12-21", "queries": "TikTok ban,RedNote,小红书"}
+DEMO_ENV = {"YOUTUBE_API_KEY": "demo"}
