@@ -31,9 +31,10 @@ from scrapy.utils.test import get_crawler  # noqa: E402
 from crawler.items import Post  # noqa: E402
 from crawler.segment import segment  # noqa: E402
 from crawler.settings import OBSERVATORY_TOPIC  # noqa: E402
-from crawler.storage.schema import open_db  # noqa: E402
-from pipelines.dedupe import DedupePipeline  # noqa: E402
+from crawler.storage import Store  # noqa: E402
+from crawler.storage.clusters import assign_clusters  # noqa: E402
 from crawler.storage.neardup import ensure_tables  # noqa: E402
+from pipelines.dedupe import DedupePipeline  # noqa: E402
 from pipelines.normalise import NormalisePipeline  # noqa: E402
 from pipelines.relevance import RelevancePipeline  # noqa: E402
 from pipelines.store import StorePipeline  # noqa: E402
@@ -91,7 +92,7 @@ def run_pipelines(items: list[Post], db_path: str, batch: int) -> tuple[float, l
         spent["store (batches)"] += clock() - t
     t = clock()
     store.close_spider()
-    stages[2].close_spider()
+    assign_clusters(store.store)  # the post-crawl clustering step (make cluster, end of make crawl)
     spent["store close (clusters)"] += clock() - t
     return clock() - t0, kept, spent
 
@@ -118,7 +119,7 @@ def run_raw(source_db: str, db_path: str, kept: list[Post], batch: int) -> tuple
         for r in found:
             batches[(first_post[r["id"]] if col is None else position[r[col]]) // batch][table].append(r)
     closing = {t: sorted(src[t].rows, key=lambda r: r[c]) if c else list(src[t].rows) for t, c in CLOSE_TABLES.items()}
-    db = open_db(db_path)
+    db = Store.open(db_path).db  # the schema, WAL and migrations a crawl's database gets
     ensure_tables(db.conn)
     t0 = time.perf_counter()
     for part in [*batches, closing]:

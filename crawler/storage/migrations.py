@@ -100,6 +100,12 @@ def m0005_search_folds_traditional(db: sqlite_utils.Database) -> None:
     resegment_search(db)
 
 
+@migrations(name="0006_facet_sort_indexes")
+def m0006_facet_sort_indexes(db: sqlite_utils.Database) -> None:
+    """Indexes on every facet and sort column of articles and posts (the search pages at 1M rows)."""
+    sync_indexes(db)
+
+
 def pending(db: sqlite_utils.Database) -> list[str]:
     return [m.name for m in migrations.pending(db)]
 

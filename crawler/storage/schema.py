@@ -107,9 +107,13 @@ FOREIGN_KEYS = {
     "article_urls": [("article_id", "articles", "id")],
 }
 
+# Every facet and sort column of articles and posts in datasets/metadata.yml has an index (migration 0006):
+# Datasette's facet counts and sorted pages then read an index, not the table.
 INDEXES = {
-    "articles": [["published_at"], ["day"], ["outlet"], ["content_hash"], ["canonical_url"], ["run_id"], ["cluster_id"]],
-    "posts": [["created_at"], ["day"], ["author_ref"], ["content_hash"], ["run_id"], ["cluster_id"]],
+    "articles": [["published_at"], ["day"], ["outlet"], ["content_hash"], ["canonical_url"], ["run_id"], ["cluster_id"],
+                 ["lang"], ["source"], ["first_seen_at"]],
+    "posts": [["created_at"], ["day"], ["author_ref"], ["content_hash"], ["run_id"], ["cluster_id"],
+              ["platform"], ["lang"], ["community"], ["first_seen_at"], ["like_count"]],
     "post_hashtags": [["tag"]],
     "observations": [["run_id"]],
     "runs": [["spider", "started_at"]],
