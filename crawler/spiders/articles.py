@@ -2,8 +2,10 @@
 
 ``request_article(url, source, source_url, hint)`` canonicalises the URL and requests it once per
 run; ``parse_article`` decodes the bytes (charset lies detected), runs the one extractor
-(crawler/parsers/article.py) and yields an Article whose missing fields are filled from the hint
-(what the feed / sitemap / API said about the page).
+(crawler/parsers/article/) and yields an Article whose missing fields are filled from the hint
+(what the feed / sitemap / API said about the page). With ``ARTICLE_EXTRACT_WORKERS`` > 0 the
+extraction runs in that many worker processes (crawler/parsers/article/pool.py) and
+``parse_article`` awaits it, so the reactor thread keeps downloading and storing meanwhile.
 """
 
 from __future__ import annotations
@@ -12,9 +14,12 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import scrapy
+from scrapy import signals
 
 from crawler.items import Article
+from crawler.parsers import ParseError
 from crawler.parsers.article import decode_html, extract_article
+from crawler.parsers.article.pool import ExtractionFailed, ExtractPool
 from crawler.spiders.base import ObservatorySpider
 from crawler.textnorm import canonical_url
 
@@ -36,7 +41,12 @@ def article_from_page(body: bytes, content_type: str | None, url: str, source: s
                       source_url: str | None, hint: Hint | None = None) -> tuple[Article, bool]:
     """Bytes of an article page -> (Article, charset_header_lied)."""
     html, _encoding, lied = decode_html(body, content_type)
-    f = extract_article(html, url)
+    return article_from_fields(extract_article(html, url), lied, url, source, source_url, hint)
+
+
+def article_from_fields(f: dict[str, Any], lied: bool, url: str, source: str, source_url: str | None,
+                        hint: Hint | None = None) -> tuple[Article, bool]:
+    """extract_article's fields (here or from an extraction worker) -> (Article, charset_header_lied)."""
     hint = hint or Hint()
     art = Article(
         url=url, source=source, source_url=source_url, canonical_url=f.get("canonical_url"),
@@ -91,13 +101,32 @@ class ArticleSpider(ObservatorySpider):
             self._known_urls = self.store.known_article_urls()
         return self._known_urls
 
-    def parse_article(self, response, source: str, source_url: str | None, hint: Hint | None):
+    def extract_pool(self) -> ExtractPool | None:
+        """The crawl's extraction worker pool (ARTICLE_EXTRACT_WORKERS > 0), started on first use and
+        shut down when the spider closes; None: extract on the reactor thread."""
+        if not hasattr(self, "_extract_pool"):
+            workers = self.settings.getint("ARTICLE_EXTRACT_WORKERS", 0)
+            self._extract_pool = ExtractPool(workers) if workers > 0 else None
+            if self._extract_pool is not None:
+                self.crawler.signals.connect(self._extract_pool.shutdown, signal=signals.spider_closed)
+        return self._extract_pool
+
+    async def parse_article(self, response, source: str, source_url: str | None, hint: Hint | None):
         ctype = response.headers.get("Content-Type", b"").decode("latin-1") or None
         if ctype and not any(t in ctype for t in ("html", "xml", "text/plain")):
             self.parse_failed(response.url, ValueError(f"not an HTML page ({ctype})"))
             return
-        parsed = self.parsed(response.url, lambda: article_from_page(response.body, ctype, response.url, source,
-                                                                     source_url, hint))
+        pool = self.extract_pool()
+        if pool is None:
+            parsed = self.parsed(response.url, lambda: article_from_page(response.body, ctype, response.url, source,
+                                                                         source_url, hint))
+        else:  # in a worker process: a page that hangs or kills its worker is this page's parse error
+            try:
+                page = await pool.extract(response.body, ctype, response.url)
+            except (ExtractionFailed, ParseError, RecursionError) as exc:
+                self.parse_failed(response.url, exc)
+                return
+            parsed = article_from_fields(page["fields"], page["lied"], response.url, source, source_url, hint)
         if parsed is None:
             return
         article, lied = parsed
