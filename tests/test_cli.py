@@ -4,6 +4,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -34,3 +36,26 @@ def test_forget_that_matches_nothing_records_nothing_and_exits_1(tmp_path):
 def test_cluster_without_a_database_is_one_line_and_exit_2(tmp_path):
     proc = run([sys.executable, "-m", "crawler.ops.cluster", "--db", str(tmp_path / "none.db")])
     assert proc.returncode == 2 and proc.stderr.strip() == f"error: no database at {tmp_path / 'none.db'}"
+
+
+@pytest.mark.slow
+def test_a_killed_runall_stops_its_crawl_child(tmp_path):
+    import os
+    import signal
+    import time
+
+    proc = subprocess.Popen([sys.executable, "-m", "crawler.ops.runall", "--demo", "--db", str(tmp_path / "d.db"),
+                             "--only", "reddit", "-s", "DOWNLOAD_DELAY=2", "-s", "AUTOTHROTTLE_ENABLED=False"],
+                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    child = None
+    deadline = time.monotonic() + 60
+    while child is None and time.monotonic() < deadline:
+        line = proc.stdout.readline()
+        if line.strip().startswith("(pid "):
+            child = int(line.strip()[5:-1])
+    assert child, "runall never started a crawl"
+    time.sleep(1.5)
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(timeout=60) == 128 + signal.SIGTERM
+    with pytest.raises(ProcessLookupError):
+        os.kill(child, 0)  # the crawl went with its parent (and was reaped)

@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -50,6 +51,39 @@ def summary(db_path: str, run_ids_after: str) -> tuple[str, bool]:
         for problem in json.loads(r["health"] or "[]"):  # crawler/health.py
             lines.append(f"  {r['spider']}: {problem}")
     return "\n".join(lines), ok
+
+
+class Children:
+    """The running child crawl: stopped with its parent. SIGTERM/SIGINT (a killed `make crawl`, a
+    cron timeout) terminate the child, wait for it, and end the run with 128 + the signal."""
+
+    def __init__(self) -> None:
+        self.current: subprocess.Popen | None = None
+        for sig in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+            signal.signal(sig, self._stop)
+
+    def run(self, cmd: list[str], **kw) -> int:
+        self.current = subprocess.Popen(cmd, **kw)
+        print(f"  (pid {self.current.pid})", flush=True)
+        try:
+            return self.current.wait()
+        finally:
+            self.current = None
+
+    def _stop(self, signum, _frame) -> None:
+        child = self.current
+        if child is not None and child.poll() is None:
+            # Scrapy closes the spider on SIGTERM but lets queued downloads finish; a second
+            # signal forces it to stop; SIGKILL is the last resort (committed batches stay)
+            for sig, grace in ((signal.SIGTERM, 10), (signal.SIGTERM, 5), (signal.SIGKILL, 5)):
+                child.send_signal(sig)
+                try:
+                    child.wait(timeout=grace)
+                    break
+                except subprocess.TimeoutExpired:
+                    continue
+        print(f"stopped by signal {signum}", file=sys.stderr, flush=True)
+        raise SystemExit(128 + signum)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -93,17 +127,20 @@ def main(argv: list[str] | None = None) -> int:
         plan = {k: v for k, v in plan.items() if k in opts.only.split(",")}
     started = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() - 1))
     failed = []
+    children = Children()
     env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT)}
-    for spider, args in plan.items():
-        print(f"crawling {spider} ...", flush=True)
-        rc = subprocess.call(crawl_command(spider, opts.db, args, settings), cwd=PROJECT_ROOT, env=env)
-        if rc != 0:
-            failed.append(spider)
-    if server:
-        server.shutdown()
+    try:
+        for spider, args in plan.items():
+            print(f"crawling {spider} ...", flush=True)
+            rc = children.run(crawl_command(spider, opts.db, args, settings), cwd=PROJECT_ROOT, env=env)
+            if rc != 0:
+                failed.append(spider)
+    finally:  # a signal ends the loop with SystemExit: the demo server stops too
+        if server:
+            server.shutdown()
     if not opts.no_cluster:
         print("clustering near-duplicates ...", flush=True)
-        if subprocess.call([sys.executable, "-m", "crawler.ops.cluster", "--db", opts.db], cwd=PROJECT_ROOT, env=env):
+        if children.run([sys.executable, "-m", "crawler.ops.cluster", "--db", opts.db], cwd=PROJECT_ROOT, env=env):
             failed.append("cluster")
     text, ok = summary(opts.db, started)
     print(text)
