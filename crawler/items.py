@@ -48,7 +48,7 @@ class Article:
 class Post:
     """A public social media post (or comment) on one platform."""
 
-    platform: str  # mastodon | bluesky | reddit | hackernews | xiaohongshu | tiktok | douyin | appstore
+    platform: str  # mastodon | bluesky | reddit | hackernews | xiaohongshu | tiktok | douyin | appstore | youtube
     platform_id: str  # the platform's own id (status id, at:// URI, fullname, note id, ...)
     url: str | None = None  # public web URL of the post
     kind: str = "post"  # post | comment | story | note | video | review
@@ -122,6 +122,6 @@ class ChartEntry:
         return (self.country, self.chart, self.snapshot_at, self.app_id)
 
 
-PLATFORMS = ("mastodon", "bluesky", "reddit", "hackernews", "xiaohongshu", "tiktok", "douyin", "appstore")
+PLATFORMS = ("mastodon", "bluesky", "reddit", "hackernews", "xiaohongshu", "tiktok", "douyin", "appstore", "youtube")
 PLATFORMS += ("x", "threads", "instagram", "weibo", "bilibili")  # Zeeschuimer and MediaCrawler imports
 ARTICLE_SOURCES = ("feed", "sitemap", "gdelt", "urls")
