@@ -16,7 +16,7 @@ HOST   ?= 127.0.0.1
 DEMO_PORT ?= 8765
 PIP_VERSION := 26.3
 
-.PHONY: venv run test test-fast crawl cluster serve import bench lint clean help cron cron-install replay forget
+.PHONY: venv run test test-fast crawl cluster serve publish import bench lint clean help cron cron-install replay forget export methods
 
 ## help: this list (also what `make` alone prints)
 help:
@@ -59,9 +59,17 @@ else
 endif
 
 ## serve: Datasette alone on an existing database
+# Search pages at 1M posts (bench/bench_datasette.py): no facet suggestions (they try every column
+# over every match), a facet gives up after 150 ms (the page says it timed out), 10 values a facet.
+DATASETTE_SETTINGS := --setting sql_time_limit_ms 5000 --setting suggest_facets off \
+  --setting facet_time_limit_ms 150 --setting default_facet_size 10
 serve: venv
 	$(BIN)/python -m datasette serve $(DB) --metadata datasets/metadata.yml \
-	  --plugins-dir plugins --host $(HOST) --port $(PORT) --setting sql_time_limit_ms 5000
+	  --plugins-dir plugins --host $(HOST) --port $(PORT) $(DATASETTE_SETTINGS)
+
+## publish: serve $(DB) read-only for the public (immutable, no arbitrary SQL, capped results; BLOCK_ROBOTS=1)
+publish: venv
+	$(BIN)/python -m crawler.ops.publish --db $(DB) --host $(HOST) --port $(PORT) $(if $(BLOCK_ROBOTS),--block-robots)
 
 ## import: a Zeeschuimer NDJSON export or a MediaCrawler JSON/JSONL/CSV/SQLite export into $(DB) (format detected)
 import: venv
@@ -95,6 +103,14 @@ replay: venv
 forget: venv
 	@test -n "$(URL)$(AUTHOR)" || { echo "usage: make forget URL=... | AUTHOR=handle [PLATFORM=...]"; exit 2; }
 	$(BIN)/python -m crawler.ops.forget --db $(DB) $(if $(URL),--url '$(URL)') $(if $(AUTHOR),--author '$(AUTHOR)') $(if $(PLATFORM),--platform '$(PLATFORM)') $(if $(DELETE_WARCS),--delete-warcs)
+
+## export: NDJSON, CSV (UTF-8 with a BOM), Parquet, datapackage.json and METHODS.md of $(DB) into OUT=... (default exports/<db name>)
+export: venv
+	$(BIN)/python -m crawler.ops.export --db $(DB) $(if $(OUT),--out '$(OUT)')
+
+## methods: print the methods statement of $(DB): sources and queries, topic terms, window, counts, rules, versions, run ids
+methods: venv
+	@$(BIN)/python -m crawler.ops.methods --db $(DB)
 
 ## lint: ruff check and ruff format --check (CI runs the same)
 lint: venv
