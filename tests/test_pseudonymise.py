@@ -36,3 +36,22 @@ def test_refuses_to_run_without_a_key(tmp_path, demo_base, monkeypatch):
     proc = demo_crawl("mastodon", db, demo_base, settings={"PSEUDONYMISE_AUTHORS": "True"})
     assert "OBSERVATORY_PSEUDONYM_KEY" in proc.stderr
     assert not db.exists() or rows(db, "select count(*) n from posts")[0]["n"] == 0
+
+
+def test_urls_keep_their_shape_and_links_lose_the_handle():
+    from crawler.items import Post
+    from pipelines.pseudonymise import pseudonym, pseudonymise_post
+
+    key = KEY.encode()
+    p = Post(platform="mastodon", platform_id="https://m.example/users/maple_reads/statuses/90",
+             url="https://m.example/@maple_reads/90", author="maple_reads@m.example",
+             author_id="https://m.example/users/maple_reads", author_name="Maple Reads",
+             text="maple_reads says hi; maple_readsX is someone else",
+             links=["https://m.example/@maple_reads/12", "https://news.example/story"])
+    pseudonymise_post(p, key)
+    anon = pseudonym(key, "maple_reads")
+    assert p.url == f"https://m.example/@{anon}/90"
+    assert p.platform_id == f"https://m.example/users/{anon}/statuses/90"
+    assert p.links == [f"https://m.example/@{anon}/12", "https://news.example/story"]
+    assert p.text == f"{anon} says hi; maple_readsX is someone else"  # whole words only
+    assert p.author == pseudonym(key, "maple_reads@m.example") and p.author_name.startswith("anon-")
