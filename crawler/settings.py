@@ -82,6 +82,7 @@ APPSTORE_MAX_PAGES = 0  # review pages per app and country (at most 10); 0: the 
 CONDITIONAL_ENABLED = True
 # Health check at the end of every run (crawler/health.py): status "failed" when it finds a problem.
 HEALTH_ENABLED = True
+RUN_STATS_INTERVAL = 60  # seconds between checkpoints of a running run's counters into `runs` (0: off)
 HEALTH_MAX_ERROR_RATE = 0.5  # errors / responses above this fails the run
 HEALTH_HISTORY = 3  # a source "usually yields" when >= HEALTH_USUAL_YIELD of its last N ok runs did
 HEALTH_USUAL_YIELD = 2

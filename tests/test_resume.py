@@ -106,12 +106,16 @@ def test_killed_during_the_first_requests(tmp_path, demo_base, reference):
 def test_killed_mid_crawl_keeps_committed_rows(tmp_path, demo_base, reference):
     db = tmp_path / "o.db"
     # small batches commit as the crawl goes; the slow feed holds the crawl open: kill then
-    proc = start_crawl("feeds", db, slow_feeds(demo_base), settings={"STORE_BATCH_SIZE": "1"})
+    proc = start_crawl("feeds", db, slow_feeds(demo_base), settings={"STORE_BATCH_SIZE": "1",
+                                                                     "RUN_STATS_INTERVAL": "0.2"})
     wait_for(lambda: rows(db, "select count(*) n from articles")[0]["n"] >= 3)
-    time.sleep(0.3)
+    wait_for(lambda: rows(db, "select requests from runs")[0]["requests"])  # a checkpoint was written
     assert proc.poll() is None, "the crawl finished before it could be killed"
     kill(proc)
     check_sound(db)
+    killed = rows(db, "select status, requests, stats from runs")[0]
+    assert killed["status"] == "running" and killed["requests"] > 0  # a killed run keeps its counters
+    assert json.loads(killed["stats"])["downloader/request_count"] == killed["requests"]
     committed = {r["id"]: r["first_seen_at"] for r in rows(db, "select id, first_seen_at from articles")}
     assert committed
     assert rows(db, "select * from http_validators") == []  # no clean finish, no validators

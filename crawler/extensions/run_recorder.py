@@ -3,7 +3,8 @@
 ``RunRecorder`` writes a `runs` row when a spider opens (status `running`) and completes it when
 the spider closes: requests, responses by status, items new / updated / dropped, errors,
 duration, finish reason and the full Scrapy stats as JSON. A run killed with SIGKILL stays
-`running` with no `finished_at`, which is how an interrupted run shows in Datasette.
+`running` with no `finished_at`, which is how an interrupted run shows in Datasette; it keeps the
+counters of its last checkpoint (written every RUN_STATS_INTERVAL seconds, default 60).
 """
 
 from __future__ import annotations
@@ -49,6 +50,7 @@ class RunRecorder:
         self.crawler = crawler
         self.store = Store.for_crawler(crawler)
         self.refused = False
+        self.checkpoint = None
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -70,6 +72,12 @@ class RunRecorder:
             self.crawler.engine.close_spider(spider, "refused_mixed_data")
             return
         stale = self.store.run_started(run_id_for(self.crawler), spider.name, args)
+        interval = self.crawler.settings.getfloat("RUN_STATS_INTERVAL", 60.0)
+        if interval > 0:  # a killed run keeps the counters of its last checkpoint
+            from twisted.internet import task
+
+            self.checkpoint = task.LoopingCall(self.save_progress)
+            self.checkpoint.start(interval, now=False)
         if stale:  # cron's flock allows one crawl at a time: a run still 'running' was killed
             logger.warning("%d earlier %s run(s) never finished (killed): marked interrupted", stale, spider.name)
 
@@ -87,7 +95,19 @@ class RunRecorder:
             self.crawler.stats.set_value("observatory/health/problems", len(problems))
         return problems
 
+    def save_progress(self) -> None:
+        """The running run's counters so far, into its `runs` row (status stays `running`)."""
+        stats = self.crawler.stats.get_stats()
+        try:
+            self.store.run_progress(run_id_for(self.crawler), {
+                **run_summary(stats),
+                "stats": json.dumps({k: _plain(v) for k, v in stats.items()}, sort_keys=True, default=str)})
+        except Exception as exc:  # a checkpoint must never stop a crawl
+            logger.warning("could not save the run's progress: %s", exc)
+
     def spider_closed(self, spider, reason):
+        if self.checkpoint is not None and self.checkpoint.running:
+            self.checkpoint.stop()
         if self.refused:
             return
         stats = self.crawler.stats.get_stats()

@@ -251,6 +251,11 @@ class Store:
             )
         return stale
 
+    def run_progress(self, run_id: str, values: dict) -> None:
+        """A running run's counters so far (a checkpoint: a killed run keeps them)."""
+        with self.db.atomic():
+            self.db["runs"].update(run_id, values)
+
     def run_finished(self, row: dict) -> None:
         with self.db.atomic():
             self.db["runs"].upsert(row, pk="run_id")
