@@ -32,6 +32,7 @@ def demo_args(base: str) -> dict[str, dict[str, str]]:
         "gdelt": {
             "api_url": f"{base}/gdelt/api/v2/doc/doc",
             "start": "2025-01-10", "end": "2025-01-20",
+            "lookback_days": "0",  # the emulator is an archive of January 2025, not the live three months
             "max_records": "2",  # the emulator's cap (datasets/demo/gdelt/config.json): windows get split
         },
         "urls": {"list_url": f"{base}/urls/list.txt,{base}/urls/list.csv"},

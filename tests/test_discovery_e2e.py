@@ -160,7 +160,8 @@ def test_urls_from_a_local_file(tmp_path, demo_base):
     )
     missing = tmp_path / "missing.txt"
     proc = crawl("urls", db, {"path": f"{listing},{missing}"})
-    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert proc.returncode == 1, proc.stderr[-3000:]  # one of the two lists could not be read: the run failed
+    assert rows(db, "select status from runs")[0]["status"] == "failed"
     st = run_stats(db, "urls")
     assert st["observatory/errors/urls/file"] == 1 and "cannot read the URL list" in proc.stderr
     assert st["observatory/urls/duplicate_links"] == 1  # the same page twice in one list

@@ -21,6 +21,7 @@ import scrapy
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.exceptions import (
     CannotResolveHostError,
+    CloseSpider,
     DownloadConnectionRefusedError,
     DownloadTimeoutError,
     IgnoreRequest,
@@ -65,8 +66,9 @@ def parse_day(name: str, value: Any) -> str | None:
         raise ArgumentError(f"-a {name}= must be a date YYYY-MM-DD, got {value!r}") from None
 
 
+UNREACHABLE = {"dns", "timeout", "connection_refused"}
 INT_ARGS = ("max_pages", "limit", "max_articles", "max_records", "min_window_minutes", "window_days", "max_depth",
-            "comments")
+            "comments", "lookback_days")
 DAY_ARGS = ("since", "until", "start", "end")
 
 
@@ -88,6 +90,8 @@ class ObservatorySpider(scrapy.Spider):
 
     def __init__(self, *args, **kwargs):
         self.public_args = {k: v for k, v in kwargs.items() if k not in self.secret_args}
+        self._unreachable = 0  # requests that got no answer at all (DNS, refused, timeout)
+        self._reached = False  # some request got an answer
         super().__init__(*args, **kwargs)
 
     @property
@@ -153,11 +157,20 @@ class ObservatorySpider(scrapy.Spider):
             self.logger.error("request failed for %s: %s", request.url, failure.getErrorMessage())
         self.count(f"observatory/errors/{self.name}/{kind}")
         self.count("observatory/errors/total")
+        if kind in UNREACHABLE:
+            self._unreachable += 1
+            limit = self.settings.getint("SOURCE_UNAVAILABLE_AFTER", 5)
+            if limit and self._unreachable >= limit and not self._reached:
+                self.logger.error("%s is unreachable (%d requests failed with no answer at all): stopping this source",
+                                  self.name, self._unreachable)
+                self.count(f"observatory/{self.name}/source_unavailable")
+                raise CloseSpider("source_unavailable")
 
     def parsed(self, where: str, parse: Callable[[], Any], count_skipped: bool = True) -> Any | None:
         """Run a pure parser. A ParseError (or malformed JSON) is logged and counted and gives
         None; records the parser skipped are logged and counted (unless the caller does it itself,
         ``count_skipped=False``). Every callback parses through here."""
+        self._reached = True  # an answer came: the source is reachable
         try:
             result = parse()
         except (ParseError, json.JSONDecodeError, RecursionError) as exc:

@@ -112,11 +112,13 @@ class RednoteSpider(ObservatorySpider):
             return
         # the requested URL carries the id even when the site redirected to a login/404 page
         url = response.request.meta.get("redirect_urls", [response.request.url])[0]
-        page = self.parsed(response.url, lambda: parse_note_page(text, url))
+        page = self.parsed(response.url, lambda: parse_note_page(text, url), count_skipped=False)
         if page is None:
             return
-        for reason in page.skipped:
+        for reason in page.skipped:  # a deleted note or a login wall is the page's state, not a crawl error
+            self.logger.warning("no note in %s: %s", response.url, reason)
             self.count(f"observatory/{self.name}/no_note/{reason.replace(' ', '_')}")
+            self.count(f"observatory/parse_skipped/{self.name}")
         for post in page.items:
             if post.platform_id != note_id:
                 self.logger.warning("asked for note %s, page holds note %s", note_id, post.platform_id)
