@@ -129,3 +129,15 @@ def test_counting_retries_redirect_loops_and_offhost_redirects(tmp_path, demo_ba
     stats = run_stats(db3, "mastodon")
     assert stats.get("observatory/errors/mastodon/offhost_redirect") == 1, stats
     assert stats.get("downloader/response_status_count/200", 0) <= 1  # robots.txt at most, not the target
+
+
+def test_an_unreachable_source_is_stopped_early(tmp_path):
+    db = tmp_path / "o.db"
+    dead = ",".join(f"http://127.0.0.1:9/i{n}" for n in range(40))  # nothing listens on port 9
+    # a small delay as in production (with DOWNLOAD_DELAY=0 every request leaves at once)
+    proc = crawl("mastodon", db, {"instances": dead, "hashtags": "RedNote"}, {"RETRY_TIMES": "0", "DOWNLOAD_DELAY": "0.05"})
+    stats = run_stats(db, "mastodon")
+    assert stats["observatory/mastodon/source_unavailable"] == 1
+    assert stats["observatory/errors/mastodon/connection_refused"] < 30  # stopped before asking every instance
+    assert stats["finish_reason"] == "source_unavailable" and proc.returncode == 1
+    assert "is unreachable" in proc.stderr

@@ -92,6 +92,7 @@ class ObservatorySpider(scrapy.Spider):
         self.public_args = {k: v for k, v in kwargs.items() if k not in self.secret_args}
         self._unreachable = 0  # requests that got no answer at all (DNS, refused, timeout)
         self._reached = False  # some request got an answer
+        self._given_up = False
         super().__init__(*args, **kwargs)
 
     @property
@@ -160,7 +161,8 @@ class ObservatorySpider(scrapy.Spider):
         if kind in UNREACHABLE:
             self._unreachable += 1
             limit = self.settings.getint("SOURCE_UNAVAILABLE_AFTER", 5)
-            if limit and self._unreachable >= limit and not self._reached:
+            if limit and self._unreachable >= limit and not self._reached and not self._given_up:
+                self._given_up = True
                 self.logger.error("%s is unreachable (%d requests failed with no answer at all): stopping this source",
                                   self.name, self._unreachable)
                 self.count(f"observatory/{self.name}/source_unavailable")
