@@ -6,6 +6,8 @@ tests only override endpoints, which is the point of making every endpoint a set
 
 from __future__ import annotations
 
+from demo import tiktok_research, youtube
+
 # Settings every demo/test crawl uses: the demo server is ours and local, so no politeness delay.
 FAST = {"DOWNLOAD_DELAY": "0", "AUTOTHROTTLE_ENABLED": "False", "RETRY_TIMES": "1", "DOWNLOAD_TIMEOUT": "5"}
 
@@ -51,4 +53,11 @@ def demo_args(base: str) -> dict[str, dict[str, str]]:
             "reviews_url": f"{base}/appstore",
             "countries": "us,cn",
         },
+        # credentialed APIs: the emulators accept the demo credentials of DEMO_ENV
+        "tiktok_research": {**tiktok_research.DEMO_ARGS, "api_url": f"{base}/tiktok_research"},
+        "youtube": {**youtube.DEMO_ARGS, "api_url": f"{base}/youtube/v3"},
     }
+
+
+# Environment the demo crawls run with: synthetic credentials the emulators accept (never real ones).
+DEMO_ENV = {**tiktok_research.DEMO_ENV, **youtube.DEMO_ENV}

@@ -42,10 +42,10 @@ def crawl_command(spider: str, db: str, args: dict[str, str], settings: dict[str
 def summary(db_path: str, run_ids_after: str) -> tuple[str, bool]:
     with Store.open(db_path) as store:
         rows = store.runs_since(run_ids_after)
-    lines = [f"{'source':<12}{'status':<12}{'requests':>9}{'new':>7}{'updated':>9}{'dropped':>9}{'errors':>8}{'secs':>8}"]
+    lines = [f"{'source':<16}{'status':<12}{'requests':>9}{'new':>7}{'updated':>9}{'dropped':>9}{'errors':>8}{'secs':>8}"]
     ok = bool(rows)
     for r in rows:
-        lines.append(f"{r['spider']:<12}{r['status'] or '?':<12}{r['requests'] or 0:>9}{r['items_new'] or 0:>7}"
+        lines.append(f"{r['spider']:<16}{r['status'] or '?':<12}{r['requests'] or 0:>9}{r['items_new'] or 0:>7}"
                      f"{r['items_updated'] or 0:>9}{r['items_dropped'] or 0:>9}{r['errors'] or 0:>8}{r['duration_s'] or 0:>8.1f}")
         ok = ok and r["status"] == "ok"
         for problem in json.loads(r["health"] or "[]"):  # crawler/health.py
@@ -104,9 +104,10 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     settings = dict(s.split("=", 1) for s in opts.settings)
     server = None
+    DEMO_ENV: dict[str, str] = {}
     if opts.demo:
         from demo.server import start
-        from demo.sources import FAST, demo_args
+        from demo.sources import DEMO_ENV, FAST, demo_args
 
         try:
             server, base = start(opts.demo_port)
@@ -128,7 +129,7 @@ def main(argv: list[str] | None = None) -> int:
     started = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(time.time() - 1))
     failed = []
     children = Children()
-    env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT)}
+    env = {**os.environ, "PYTHONPATH": str(PROJECT_ROOT), **(DEMO_ENV if opts.demo else {})}
     try:
         for spider, args in plan.items():
             print(f"crawling {spider} ...", flush=True)
