@@ -119,7 +119,6 @@ ARTICLE_COLUMNS = (
 )
 
 
-@pytest.mark.slow
 def test_pool_on_and_off_store_identical_articles(tmp_path, demo_base):
     found = {}
     for workers in (0, 1):

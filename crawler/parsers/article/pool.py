@@ -13,11 +13,10 @@ Robustness (a bad page costs that page, never the crawl):
     * a page that takes longer than ``timeout`` seconds (queueing included) raises
       ``ExtractionFailed``; its worker cannot be interrupted, so the executor's processes are
       killed and a new one started (the other in-flight pages are sent again, as above);
-    * the workers die with the crawl: they are forked by multiprocessing's fork server (see
-      ``_context``: not 'fork', which deadlocks on locks held by the crawl's other threads), which
-      exits when the crawl dies; each worker asks Linux to SIGKILL it when its parent dies
-      (``prctl(PR_SET_PDEATHSIG)``) and also checks ``os.getppid()`` before each page; SIGINT is
-      ignored in workers (the crawl process handles Ctrl-C and shuts the pool down);
+    * the workers die with the crawl: they are forked from it (``_context``), and each asks Linux to
+      SIGKILL it when its parent dies (``prctl(PR_SET_PDEATHSIG)``; the forking thread is the
+      reactor's, which lives as long as the process) and also checks ``os.getppid()`` before each
+      page; SIGINT is ignored in workers (the crawl process handles Ctrl-C and shuts the pool down);
     * ``shutdown()`` (the spider calls it when it closes) kills the workers and waits for them, so
       no zombie is left.
 """
@@ -80,38 +79,30 @@ def _init_worker() -> None:
             pass
     if _parent == 1:  # the parent died before prctl took effect
         os._exit(1)
-    _release_fork_server()
     warm_up()
 
 
-def _release_fork_server() -> None:
-    """Close this worker's copy of the fork server's keep-alive pipe. multiprocessing hands every
-    child the write end, and the server exits only when all copies are closed: with the workers
-    holding it, a killed crawl would leave the server (the workers' parent) and so the workers
-    alive. Closed here, the server sees the crawl die, exits, and the kernel kills the workers."""
-    try:
-        from multiprocessing import forkserver
-
-        server = forkserver._forkserver  # noqa: SLF001 -- no public handle on the pipe
-        fd = server._forkserver_alive_fd  # noqa: SLF001
-        if fd is not None:
-            server._forkserver_alive_fd = None  # noqa: SLF001
-            os.close(fd)
-    except (AttributeError, ImportError, OSError):  # another Python's internals: the getppid check remains
-        pass
-
-
 def _context() -> multiprocessing.context.BaseContext:
-    """'forkserver' (Linux): workers are forked from a clean single-threaded server process that has
-    imported the extractor, never from the crawl itself. Forking the crawl copies locks its other
-    threads hold (a thread blocked reading stdin holds the stdin lock, and multiprocessing closes
-    stdin in every child: the worker deadlocks before its first page). The server exits when the
-    crawl does (its pipe closes), and the workers' death signal is bound to the server."""
-    if "forkserver" not in multiprocessing.get_all_start_methods():
-        return multiprocessing.get_context("spawn")
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload([__name__, "dateparser", "htmldate"])
-    return context
+    """'fork' on Linux: a worker starts in milliseconds with everything the crawl has loaded (the
+    extractor, dateparser's data, the language model), where 'forkserver' or 'spawn' import it all
+    again (2-3 s before the first page). Its one known trap is handled in ``_forking``."""
+    if sys.platform.startswith("linux"):
+        return multiprocessing.get_context("fork")
+    return multiprocessing.get_context("spawn")
+
+
+class _forking:  # noqa: N801 -- used as ``with _forking():``
+    """Around ``submit`` (which forks the workers): ``sys.stdin`` is None for the moment. The child
+    closes its copy of ``sys.stdin`` first thing (multiprocessing does), and when another thread of
+    the crawl is blocked reading stdin (the tests' crawl worker reads its jobs so), the copy's lock is
+    held forever in the child: the worker would hang before its first page. The reading thread keeps
+    its own reference, so the parent does not notice."""
+
+    def __enter__(self) -> None:
+        self.saved, sys.stdin = sys.stdin, None
+
+    def __exit__(self, *exc: object) -> None:
+        sys.stdin = self.saved
 
 
 class ExtractPool:
@@ -146,7 +137,8 @@ class ExtractPool:
         """One call in ``executor``. A fresh executor gets ``STARTUP`` more seconds (its workers
         start and warm up); a future cancelled because ``_kill`` stopped its executor counts as a
         broken pool, not as a cancellation of the caller."""
-        future = executor.submit(self.func, *args)
+        with _forking():
+            future = executor.submit(self.func, *args)
         limit = self.timeout + (0 if executor in _ready else STARTUP)
         try:
             result = await asyncio.wait_for(asyncio.wrap_future(future), limit)
