@@ -50,7 +50,7 @@ _parent: int | None = None
 
 
 class ExtractionFailed(Exception):
-    """The page could not be extracted in a worker (it hung, or its worker died twice)."""
+    """The page could not be extracted in a worker (it hung, or the worker it had alone died)."""
 
 
 def extract_page(body: bytes, content_type: str | None, url: str) -> dict[str, Any]:
