@@ -248,7 +248,7 @@ class Writer:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--db", default=None, help="the SQLite database (default: the OBSERVATORY_DB setting)")
+    ap.add_argument("--db", default=None, help="the SQLite database (default: the database the settings name)")
     ap.add_argument("--batch", type=int, default=0, help="messages per transaction (default SCALEOUT_WRITER_BATCH)")
     ap.add_argument("--idle-exit", type=float, default=0, help="exit after this many seconds without messages")
     ap.add_argument("-s", dest="settings", action="append", default=[], help="NAME=VALUE setting")

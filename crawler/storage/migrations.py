@@ -110,9 +110,23 @@ def pending(db: sqlite_utils.Database) -> list[str]:
     return [m.name for m in migrations.pending(db)]
 
 
-def apply(db: sqlite_utils.Database) -> list[str]:
-    """Apply the pending migrations; return their names (empty when the database is current)."""
+def apply(db: sqlite_utils.Database, tries: int = 20) -> list[str]:
+    """Apply the pending migrations; return their names (empty when the database is current).
+
+    Several processes may open a new database at once (scale-out workers and the writer): when
+    another one recorded a migration first, ours rolls back (its record is unique) and the rest
+    is tried again; every migration is idempotent."""
+    import sqlite3
+    import time
+
     todo = pending(db)
-    if todo:
-        migrations.apply(db)
+    for attempt in range(tries):
+        try:
+            if pending(db):
+                migrations.apply(db)
+            return todo
+        except sqlite3.IntegrityError:
+            if attempt == tries - 1:
+                raise
+            time.sleep(0.05 * (attempt + 1))
     return todo
