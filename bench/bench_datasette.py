@@ -23,6 +23,9 @@
    matches Datasette counted, how many of the 4 facets of metadata.yml it computed within
    ``facet_time_limit_ms`` (the others show as timed out), and the sort it used.
 
+``--baseline`` serves with the command, metadata.yml and plugins of before issue #14 (the "before"
+figures; build the database with that checkout, or reuse one built before migration 0006).
+
 p50 and p95 per page (with 7 samples p95 is the slowest but one). The machine is shared: compare
 figures from the same run.
 """
@@ -140,9 +143,47 @@ def get(url: str, timeout: float = 120) -> tuple[float, int, bytes]:
     return time.perf_counter() - t, status, body
 
 
-def serve(db_path: Path, port: int) -> subprocess.Popen:
+BASELINE_COMMIT = "a503d46~"  # the project before issue #14's search work
+
+
+def baseline_command(db_path: Path, port: int) -> list[str]:
+    """make serve's command as it was before issue #14 (its metadata.yml, its one plugin, its one setting)."""
+    tmp = db_path.parent / "baseline"
+    (tmp / "plugins").mkdir(parents=True, exist_ok=True)
+    for name, target in [
+        ("datasets/metadata.yml", tmp / "metadata.yml"),
+        ("plugins/chinese_search.py", tmp / "plugins" / "chinese_search.py"),
+    ]:
+        target.write_bytes(
+            subprocess.run(
+                ["git", "show", f"{BASELINE_COMMIT}:{name}"], cwd=ROOT, check=True, capture_output=True
+            ).stdout
+        )
+    return [
+        str(ROOT / ".venv/bin/python"),
+        "-m",
+        "datasette",
+        "serve",
+        str(db_path),
+        "--metadata",
+        str(tmp / "metadata.yml"),
+        "--plugins-dir",
+        str(tmp / "plugins"),
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--setting",
+        "sql_time_limit_ms",
+        "5000",
+    ]
+
+
+def serve(db_path: Path, port: int, baseline: bool = False) -> subprocess.Popen:
     proc = subprocess.Popen(
-        ["make", "--no-print-directory", "serve", f"DB={db_path}", f"PORT={port}"],
+        baseline_command(db_path, port)
+        if baseline
+        else ["make", "--no-print-directory", "serve", f"DB={db_path}", f"PORT={port}"],
         cwd=ROOT,
         start_new_session=True,
         stdout=subprocess.DEVNULL,
@@ -191,9 +232,16 @@ def main() -> None:
     )
     ap.add_argument("--reuse", action="store_true", help="reuse --db if it exists (pending migrations applied)")
     ap.add_argument("--repeat", type=int, default=7)
+    ap.add_argument(
+        "--baseline",
+        action="store_true",
+        help="serve as before issue #14 (with --reuse: a database built before migration 0006)",
+    )
     ap.add_argument("--terms", default=",".join(TERMS))
     args = ap.parse_args()
-    if args.reuse and args.db.exists():
+    if args.reuse and args.db.exists() and args.baseline:
+        print(f"reusing {args.db} as it is (no migrations); serving with the command of {BASELINE_COMMIT}")
+    elif args.reuse and args.db.exists():
         with Store.open(args.db) as store:
             print(f"reusing {args.db}; migrations applied now: {store.applied or 'none'}", flush=True)
     else:
@@ -201,7 +249,7 @@ def main() -> None:
     terms = args.terms.split(",")
     conn = sqlite3.connect(args.db)
     port = free_port()
-    proc = serve(args.db, port)
+    proc = serve(args.db, port, args.baseline)
     base = f"http://127.0.0.1:{port}/observatory"
     results = []
     try:

@@ -491,7 +491,9 @@ def main() -> None:
     ap.add_argument("--zh-share", type=float, default=0.3, help="share of Chinese documents (long corpus)")
     ap.add_argument("--threshold", type=float, default=0.8, help="the baseline's LSH threshold")
     ap.add_argument("--side", choices=("project", "baseline", "before"), help=argparse.SUPPRESS)
-    ap.add_argument("--before", metavar="PY", help="also run this other version of crawler/storage/neardup.py (long corpus)")
+    ap.add_argument(
+        "--before", metavar="PY", help="also run this other version of crawler/storage/neardup.py (long corpus)"
+    )
     ap.add_argument("--project-module", help=argparse.SUPPRESS)
     ap.add_argument("--corpus", help=argparse.SUPPRESS)
     args = ap.parse_args()

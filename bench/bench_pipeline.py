@@ -39,9 +39,11 @@ from pipelines.normalise import NormalisePipeline  # noqa: E402
 from pipelines.relevance import RelevancePipeline  # noqa: E402
 from pipelines.store import StorePipeline  # noqa: E402
 
-EN = ("just moved to rednote as a tiktok refugee and the cat tax is real my feed is all dumplings "
-      "and english lessons the supreme court ruling was unanimous people are comparing rent and "
-      "grocery bills lemon8 feels the same bytedance app").split()
+EN = (
+    "just moved to rednote as a tiktok refugee and the cat tax is real my feed is all dumplings "
+    "and english lessons the supreme court ruling was unanimous people are comparing rent and "
+    "grocery bills lemon8 feels the same bytedance app"
+).split()
 ZH = list("欢迎来到小红书美国朋友们今天我们一起对账房租超市看病的费用都不一样猫税已交TikTok难民很多")
 TAGS = ["TikTokRefugee", "RedNote", "小红书", "猫税", "TikTokBan", "对账"]
 
@@ -54,21 +56,32 @@ def synthetic_posts(n: int, seed: int = 7) -> list[Post]:
             text = "".join(rnd.choice(ZH) for _ in range(rnd.randint(30, 80))) + " #小红书"
         else:
             text = " ".join(rnd.choice(EN) for _ in range(rnd.randint(20, 50))) + " #TikTokRefugee"
-        out.append(Post(
-            platform="mastodon", platform_id=f"https://bench.demo/users/u{i % 5000}/statuses/{i}",
-            url=f"https://bench.demo/@u{i % 5000}/{i}", text=text, lang=None,
-            created_at=f"2025-01-{rnd.randint(10, 28):02d}T{rnd.randint(0, 23):02d}:00:00.000Z",
-            author=f"u{i % 5000}@bench.demo", author_id=f"https://bench.demo/@u{i % 5000}",
-            author_name=f"User {i % 5000}", hashtags=[rnd.choice(TAGS)], like_count=rnd.randint(0, 500),
-            repost_count=rnd.randint(0, 50), reply_count=rnd.randint(0, 20), source_query="TikTokRefugee",
-            raw={"id": str(i), "content": text},
-        ))
+        out.append(
+            Post(
+                platform="mastodon",
+                platform_id=f"https://bench.demo/users/u{i % 5000}/statuses/{i}",
+                url=f"https://bench.demo/@u{i % 5000}/{i}",
+                text=text,
+                lang=None,
+                created_at=f"2025-01-{rnd.randint(10, 28):02d}T{rnd.randint(0, 23):02d}:00:00.000Z",
+                author=f"u{i % 5000}@bench.demo",
+                author_id=f"https://bench.demo/@u{i % 5000}",
+                author_name=f"User {i % 5000}",
+                hashtags=[rnd.choice(TAGS)],
+                like_count=rnd.randint(0, 500),
+                repost_count=rnd.randint(0, 50),
+                reply_count=rnd.randint(0, 20),
+                source_query="TikTokRefugee",
+                raw={"id": str(i), "content": text},
+            )
+        )
     return out
 
 
 def run_pipelines(items: list[Post], db_path: str, batch: int) -> tuple[float, list[Post], dict[str, float]]:
-    crawler = get_crawler(settings_dict={"OBSERVATORY_DB": db_path, "OBSERVATORY_TOPIC": OBSERVATORY_TOPIC,
-                                         "STORE_BATCH_SIZE": batch})
+    crawler = get_crawler(
+        settings_dict={"OBSERVATORY_DB": db_path, "OBSERVATORY_TOPIC": OBSERVATORY_TOPIC, "STORE_BATCH_SIZE": batch}
+    )
     crawler.spidercls = type("BenchSpider", (), {"name": "bench"})
     stages = [NormalisePipeline(crawler), RelevancePipeline(crawler), DedupePipeline(crawler)]
     store = StorePipeline(crawler)
@@ -97,8 +110,13 @@ def run_pipelines(items: list[Post], db_path: str, batch: int) -> tuple[float, l
     return clock() - t0, kept, spent
 
 
-BATCH_TABLES = {"authors": None, "posts": "id", "posts_search": "id", "post_hashtags": "post_id",
-                "observations": "post_id"}  # table -> the column holding the post id
+BATCH_TABLES = {
+    "authors": None,
+    "posts": "id",
+    "posts_search": "id",
+    "post_hashtags": "post_id",
+    "observations": "post_id",
+}  # table -> the column holding the post id
 CLOSE_TABLES = {"neardup_meta": None, "neardup_docs": "seq", "neardup_clusters": None}  # written at close
 
 
@@ -143,7 +161,9 @@ def main() -> None:
         t_pipe, kept, spent = run_pipelines(items, f"{tmp}/pipeline.db", args.batch)
         t_raw, n_rows = run_raw(f"{tmp}/pipeline.db", f"{tmp}/raw.db", kept, args.batch)
     pipe_rate, raw_rate = len(items) / t_pipe, len(kept) / t_raw
-    print(f"items: {len(items):,} in, {len(kept):,} stored ({n_rows:,} rows in {len(BATCH_TABLES) + len(CLOSE_TABLES)} tables); batch {args.batch}")
+    print(
+        f"items: {len(items):,} in, {len(kept):,} stored ({n_rows:,} rows in {len(BATCH_TABLES) + len(CLOSE_TABLES)} tables); batch {args.batch}"
+    )
     print(f"pipelines + store : {t_pipe:8.2f} s  {pipe_rate:10,.0f} items/s")
     print(f"raw insert_all    : {t_raw:8.2f} s  {raw_rate:10,.0f} items/s")
     print(f"ratio             : {pipe_rate / raw_rate:8.2f}  (target >= 0.5)")

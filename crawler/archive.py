@@ -20,8 +20,13 @@ SKIP_HEADERS = {b"transfer-encoding"}  # the body is stored de-chunked
 # Never archived: credentials travel in these headers, query parameters and exchanges.
 SECRET_HEADERS = {b"authorization", b"proxy-authorization", b"cookie", b"set-cookie", b"x-api-key", b"x-goog-api-key"}
 SECRET_PARAMS = {"key", "api_key", "apikey", "access_token", "token", "client_secret", "client_key", "password"}
-CREDENTIAL_PATHS = ("/xrpc/com.atproto.server.createSession", "/xrpc/com.atproto.server.refreshSession",
-                    "/v2/oauth/token/", "/api/v1/access_token", "/oauth/token")
+CREDENTIAL_PATHS = (
+    "/xrpc/com.atproto.server.createSession",
+    "/xrpc/com.atproto.server.refreshSession",
+    "/v2/oauth/token/",
+    "/api/v1/access_token",
+    "/oauth/token",
+)
 REDACTED = "REDACTED"
 
 
@@ -81,7 +86,6 @@ def reason_phrase(status: int) -> str:
         return "Unknown"
 
 
-
 def read_warc(path: str | Path) -> tuple[dict, dict[str, list[dict]]]:
     """(warcinfo fields, url -> archived responses in order). A truncated tail is tolerated."""
     from warcio.archiveiterator import ArchiveIterator
@@ -98,16 +102,17 @@ def read_warc(path: str | Path) -> tuple[dict, dict[str, list[dict]]]:
                             info[k.strip()] = v.strip()
                 elif record.rec_type == "response":
                     http = record.http_headers
-                    responses[record.rec_headers.get_header("WARC-Target-URI")].append({
-                        "id": record.rec_headers.get_header("WARC-Record-ID"),
-                        "status": int(http.get_statuscode()),
-                        "headers": list(http.headers),
-                        "body": record.raw_stream.read(),
-                    })
+                    responses[record.rec_headers.get_header("WARC-Target-URI")].append(
+                        {
+                            "id": record.rec_headers.get_header("WARC-Record-ID"),
+                            "status": int(http.get_statuscode()),
+                            "headers": list(http.headers),
+                            "body": record.raw_stream.read(),
+                        }
+                    )
         except Exception as exc:  # a run killed mid-record: everything before it is usable
             logger.warning("%s ends with an incomplete record (%s); replaying what precedes it", path, exc)
     return info, dict(responses)
-
 
 
 SCAN_CAP = 64 * 1024 * 1024  # decoded bytes read per record at most (an archived gzip bomb stays a bomb)
@@ -151,7 +156,8 @@ def warc_files_holding(archive_dir: str | Path, needles: list[str]) -> list[Path
                         continue
                     uri = (record.rec_headers.get_header("WARC-Target-URI") or "").encode()
                     if any(n in uri for n in raw) or (
-                            record.rec_type == "response" and stream_contains(record.content_stream(), raw)):
+                        record.rec_type == "response" and stream_contains(record.content_stream(), raw)
+                    ):
                         found.append(path)
                         break
         except Exception as exc:  # a truncated last record (killed run): what was read counts

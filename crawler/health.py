@@ -38,8 +38,12 @@ def error_count(stats: dict) -> int:
 def answered(stats: dict) -> int:
     """Responses less the ones that were retried and robots.txt: a feed answering 500 three times
     is one failed request, not three responses (retries must not dilute the error rate)."""
-    return max(stats.get("downloader/response_count", 0) - stats.get("retry/count", 0)
-               - stats.get("robotstxt/response_count", 0), 0)
+    return max(
+        stats.get("downloader/response_count", 0)
+        - stats.get("retry/count", 0)
+        - stats.get("robotstxt/response_count", 0),
+        0,
+    )
 
 
 def yielded(stats: dict) -> int:

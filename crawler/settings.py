@@ -16,9 +16,7 @@ NEWSPIDER_MODULE = "crawler.spiders"
 COMMANDS_MODULE = "crawler.commands"  # `scrapy crawl` with exit codes (crawler/commands/crawl.py)
 
 # --- what to collect ------------------------------------------------------------------------
-OBSERVATORY_TOPIC = os.environ.get(
-    "OBSERVATORY_TOPIC", str(PROJECT_ROOT / "datasets" / "topics" / "tiktok-ban.toml")
-)
+OBSERVATORY_TOPIC = os.environ.get("OBSERVATORY_TOPIC", str(PROJECT_ROOT / "datasets" / "topics" / "tiktok-ban.toml"))
 OBSERVATORY_DB = os.environ.get("OBSERVATORY_DB", str(PROJECT_ROOT / "datasets" / "observatory.db"))
 # Items buffered by the store pipeline before one transaction writes them.
 STORE_BATCH_SIZE = 200
@@ -82,7 +80,9 @@ APPSTORE_MAX_PAGES = 0  # review pages per app and country (at most 10); 0: the 
 CONDITIONAL_ENABLED = True
 # Health check at the end of every run (crawler/health.py): status "failed" when it finds a problem.
 HEALTH_ENABLED = True
-SOURCE_UNAVAILABLE_AFTER = 5  # a source whose first N requests all get no answer (DNS, refused, timeout) is stopped (0: never)
+SOURCE_UNAVAILABLE_AFTER = (
+    5  # a source whose first N requests all get no answer (DNS, refused, timeout) is stopped (0: never)
+)
 RUN_STATS_INTERVAL = 60  # seconds between checkpoints of a running run's counters into `runs` (0: off)
 HEALTH_MAX_ERROR_RATE = 0.5  # errors / responses above this fails the run
 HEALTH_HISTORY = 3  # a source "usually yields" when >= HEALTH_USUAL_YIELD of its last N ok runs did
@@ -113,7 +113,9 @@ GDELT_API_URL = ""  # DOC 2.0 endpoint; empty: the topic's api_url, else api.gde
 GDELT_QUERY = ""  # empty: built from the topic's anchor terms (also -a query=)
 GDELT_MAX_RECORDS = 250  # records per call; the API's cap, a full window is split (also -a max_records=)
 GDELT_WINDOW_DAYS = 7  # first window size in days before any split (also -a window_days=)
-GDELT_LOOKBACK_DAYS = 90  # the DOC API searches about the last 3 months: older days are not asked (0: ask; also -a lookback_days=)
+GDELT_LOOKBACK_DAYS = (
+    90  # the DOC API searches about the last 3 months: older days are not asked (0: ask; also -a lookback_days=)
+)
 GDELT_MIN_WINDOW_MINUTES = 15  # windows are never split below this; a full one is counted window_capped
 URLS_PATHS: list[str] = []  # local URL-list files, text or CSV (also -a path=)
 URLS_LIST_URLS: list[str] = []  # URL lists served over HTTP(S) (also -a list_url=)

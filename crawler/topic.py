@@ -59,7 +59,7 @@ def _term_regex(term: str, bounded: bool = True) -> re.Pattern[str]:
         # starts with a literal lets `re` jump to its occurrences (5-10x faster than a leading
         # lookbehind, which is tried at every position).
         first = re.escape(runs[0])
-        body = first + rf"(?<![0-9a-z]{first})" + body[len(first):]
+        body = first + rf"(?<![0-9a-z]{first})" + body[len(first) :]
     tail = "" if _CJK_RE.match(runs[-1]) else r"s?(?![0-9a-z])"
     return re.compile(body + tail)
 

@@ -33,8 +33,12 @@ def handle(req: Request) -> Reply:
     except FileNotFoundError:
         return Reply.json({"error": "Record not found"}, 404)
     wanted = tag.casefold()
-    tagged = [s for s in statuses if any((t.get("name") or "").casefold() == wanted for t in s.get("tags") or [])
-              or any((t.get("name") or "").casefold() == wanted for t in (s.get("reblog") or {}).get("tags") or [])]
+    tagged = [
+        s
+        for s in statuses
+        if any((t.get("name") or "").casefold() == wanted for t in s.get("tags") or [])
+        or any((t.get("name") or "").casefold() == wanted for t in (s.get("reblog") or {}).get("tags") or [])
+    ]
     tagged.sort(key=lambda s: _key(str(s.get("id", "0"))), reverse=True)
     limit = min(int(req.arg("limit", "20") or 20), 40)
     max_id, min_id, since_id = req.arg("max_id"), req.arg("min_id"), req.arg("since_id")

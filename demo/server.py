@@ -96,7 +96,9 @@ def _static(req: Request, rel: str) -> Reply:
     headers_file = path.with_name(path.name + ".headers.json")  # optional per-file overrides
     extra = json.loads(headers_file.read_text()) if headers_file.is_file() else {}
     status = int(extra.pop("status", 200))
-    ctype = extra.pop("Content-Type", None) or STATIC_TYPES.get(path.suffix, mimetypes.guess_type(path.name)[0] or "application/octet-stream")
+    ctype = extra.pop("Content-Type", None) or STATIC_TYPES.get(
+        path.suffix, mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+    )
     if b"{{BASE}}" in raw:
         raw = raw.replace(b"{{BASE}}", req.base.encode())
     etag = '"' + hashlib.sha1(raw).hexdigest()[:16] + '"'
@@ -190,8 +192,10 @@ def main() -> None:
     try:
         server, base = start(args.port, Path(args.root))
     except OSError as exc:
-        sys.exit(f"error: cannot serve the demo sources on 127.0.0.1:{args.port} ({exc.strerror or exc}); "
-                 f"choose another port with --port")
+        sys.exit(
+            f"error: cannot serve the demo sources on 127.0.0.1:{args.port} ({exc.strerror or exc}); "
+            f"choose another port with --port"
+        )
     print(f"demo sources on {base} (Ctrl-C to stop)", flush=True)
     try:
         while True:

@@ -17,10 +17,14 @@ def demo_args(base: str) -> dict[str, dict[str, str]]:
     masto = f"{base}/mastodon"
     return {
         "feeds": {
-            "feeds": ",".join([
-                f"{news}/harbor-ledger/rss.xml", f"{news}/pacific-tech/atom.xml",
-                f"{news}/huanan/rss.xml", f"{news}/broken/feed.xml",
-            ]),
+            "feeds": ",".join(
+                [
+                    f"{news}/harbor-ledger/rss.xml",
+                    f"{news}/pacific-tech/atom.xml",
+                    f"{news}/huanan/rss.xml",
+                    f"{news}/broken/feed.xml",
+                ]
+            ),
         },
         "mastodon": {
             "instances": ",".join([f"{masto}/social.demo", f"{masto}/mstdn.demo", f"{masto}/broken.demo"]),
@@ -33,7 +37,8 @@ def demo_args(base: str) -> dict[str, dict[str, str]]:
         },
         "gdelt": {
             "api_url": f"{base}/gdelt/api/v2/doc/doc",
-            "start": "2025-01-10", "end": "2025-01-20",
+            "start": "2025-01-10",
+            "end": "2025-01-20",
             "lookback_days": "0",  # the emulator is an archive of January 2025, not the live three months
             "max_records": "2",  # the emulator's cap (datasets/demo/gdelt/config.json): windows get split
         },
@@ -49,7 +54,8 @@ def demo_args(base: str) -> dict[str, dict[str, str]]:
             # day (?date=, demo only), from before the ban to after TikTok left the store
             "chart_urls": ",".join(
                 [f"{base}/appstore/api/v2/us/apps/top-free/25/apps.json?date=2025-01-{d:02d}" for d in range(9, 25)]
-                + [f"{base}/appstore/api/v2/cn/apps/top-free/15/apps.json?date=2025-01-{d:02d}" for d in range(12, 16)]),
+                + [f"{base}/appstore/api/v2/cn/apps/top-free/15/apps.json?date=2025-01-{d:02d}" for d in range(12, 16)]
+            ),
             "reviews_url": f"{base}/appstore",
             "countries": "us,cn",
         },

@@ -61,8 +61,9 @@ def _url_segments(url: str, lowered: dict[str, str]) -> str:
     parts = []
     for seg in path.split("/"):
         bare = seg.lstrip("@")
-        parts.append(seg[: len(seg) - len(bare)] + lowered[bare.casefold()] if bare and bare.casefold() in lowered
-                     else seg)
+        parts.append(
+            seg[: len(seg) - len(bare)] + lowered[bare.casefold()] if bare and bare.casefold() in lowered else seg
+        )
     return (head + sep if sep else "") + host + slash + "/".join(parts)
 
 
@@ -101,7 +102,8 @@ class PseudonymisePipeline:
         if self.enabled and len(key) < 16:
             raise PseudonymKeyMissing(
                 "PSEUDONYMISE_AUTHORS is on: set OBSERVATORY_PSEUDONYM_KEY in the environment "
-                "(a secret of 16+ characters; keep it, or pseudonyms change)")
+                "(a secret of 16+ characters; keep it, or pseudonyms change)"
+            )
         self.key = key.encode("utf-8")
         self.stats = crawler.stats
 

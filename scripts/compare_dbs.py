@@ -12,14 +12,50 @@ import sqlite3
 import sys
 
 KEYS = {
-    "articles": ("id", ["url", "canonical_url", "outlet", "title", "authors", "published_at", "lang", "text",
-                        "content_hash", "source", "cluster_id", "is_canonical"]),
-    "posts": ("id", ["platform", "platform_id", "kind", "url", "title", "text", "lang", "created_at", "author",
-                     "hashtags", "like_count", "reply_count", "quote_of", "content_hash", "cluster_id"]),
+    "articles": (
+        "id",
+        [
+            "url",
+            "canonical_url",
+            "outlet",
+            "title",
+            "authors",
+            "published_at",
+            "lang",
+            "text",
+            "content_hash",
+            "source",
+            "cluster_id",
+            "is_canonical",
+        ],
+    ),
+    "posts": (
+        "id",
+        [
+            "platform",
+            "platform_id",
+            "kind",
+            "url",
+            "title",
+            "text",
+            "lang",
+            "created_at",
+            "author",
+            "hashtags",
+            "like_count",
+            "reply_count",
+            "quote_of",
+            "content_hash",
+            "cluster_id",
+        ],
+    ),
     "article_urls": ("url", ["article_id"]),
     "authors": ("id", ["platform", "author_id", "handle"]),
     "post_hashtags": ("post_id || ':' || tag", ["tag_display"]),
-    "observations": ("post_id || ':' || coalesce(like_count, '') || ':' || coalesce(reply_count, '')", ["run_id IS NOT NULL"]),
+    "observations": (
+        "post_id || ':' || coalesce(like_count, '') || ':' || coalesce(reply_count, '')",
+        ["run_id IS NOT NULL"],
+    ),
     "articles_search": ("id", ["search_text"]),
     "posts_search": ("id", ["search_text"]),
 }
@@ -43,8 +79,10 @@ def main(before: str, after: str, ignore: set[str] = frozenset()) -> int:
         changed = [k for k in ra.keys() & rb.keys() if ra[k] != rb[k]]
         status = "same" if not (only_a or only_b or changed) else "DIFFERENT"
         differ |= status != "same"
-        print(f"{table:<16} {len(ra):>6} rows before {len(rb):>6} after  only-before {len(only_a):>4} "
-              f"only-after {len(only_b):>4} changed {len(changed):>4}  {status}")
+        print(
+            f"{table:<16} {len(ra):>6} rows before {len(rb):>6} after  only-before {len(only_a):>4} "
+            f"only-after {len(only_b):>4} changed {len(changed):>4}  {status}"
+        )
         for k in sorted(changed, key=str)[:3]:
             print("    changed", k, [(x, y) for x, y in zip(ra[k], rb[k], strict=True) if x != y][:3])
         for k in sorted(only_a, key=str)[:3]:

@@ -43,9 +43,16 @@ class CrawlWorker:
 
     def _start(self) -> subprocess.Popen:
         env = {**os.environ, "PYTHONPATH": str(ROOT)}
-        return subprocess.Popen([sys.executable, str(ROOT / "tests" / "crawlworker.py")], cwd=ROOT, env=env,
-                                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
-                                text=True, bufsize=1)
+        return subprocess.Popen(
+            [sys.executable, str(ROOT / "tests" / "crawlworker.py")],
+            cwd=ROOT,
+            env=env,
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.DEVNULL,
+            text=True,
+            bufsize=1,
+        )
 
     def run(self, spider: str, settings: dict[str, str], args: dict[str, str], timeout: float):
         if self.proc is None or self.proc.poll() is not None:
@@ -79,19 +86,32 @@ def _stop_crawl_worker():
     WORKER.stop()
 
 
-def crawl(spider: str, db: Path, args: dict[str, str] | None = None, settings: dict[str, str] | None = None,
-          timeout: float = 120, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+def crawl(
+    spider: str,
+    db: Path,
+    args: dict[str, str] | None = None,
+    settings: dict[str, str] | None = None,
+    timeout: float = 120,
+    env: dict[str, str] | None = None,
+) -> subprocess.CompletedProcess:
     """Crawl SPIDER into `db` with the real engine (in the session's crawl process; in a fresh
     `scrapy crawl` process when the crawl needs environment variables of its own)."""
     if env:
         return crawl_process(spider, db, args, settings, timeout, env)
     merged = {**db_setting(db), **FAST, **(settings or {})}
-    return WORKER.run(spider, {k: str(v) for k, v in merged.items()}, {k: str(v) for k, v in (args or {}).items()},
-                      timeout)
+    return WORKER.run(
+        spider, {k: str(v) for k, v in merged.items()}, {k: str(v) for k, v in (args or {}).items()}, timeout
+    )
 
 
-def crawl_process(spider: str, db: Path, args: dict[str, str] | None = None, settings: dict[str, str] | None = None,
-                  timeout: float = 120, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+def crawl_process(
+    spider: str,
+    db: Path,
+    args: dict[str, str] | None = None,
+    settings: dict[str, str] | None = None,
+    timeout: float = 120,
+    env: dict[str, str] | None = None,
+) -> subprocess.CompletedProcess:
     """Run `python -m scrapy crawl SPIDER` against `db` like production does; returns the process."""
     cmd = [sys.executable, "-m", "scrapy", "crawl", spider]
     for k, v in {**db_setting(db), **FAST, **(settings or {})}.items():
@@ -108,8 +128,7 @@ def demo_crawl(spider: str, db: Path, base: str, **kw) -> subprocess.CompletedPr
 
 def run_stats(db: Path, spider: str, nth: int = -1) -> dict:
     """Scrapy stats of the spider's nth run in this database (0 = first, -1 = last)."""
-    found = list(sqlite_utils.Database(db).query(
-        "select stats from runs where spider = ? order by rowid", [spider]))
+    found = list(sqlite_utils.Database(db).query("select stats from runs where spider = ? order by rowid", [spider]))
     return json.loads(found[nth]["stats"])
 
 

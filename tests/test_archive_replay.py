@@ -35,8 +35,12 @@ def archived(tmp_path_factory):
         for spider in ("feeds", "mastodon"):
             # one request at a time: which copy of a status boosted on two instances is stored first
             # depends on arrival order; the replay then reproduces the same order
-            proc = crawl(spider, db_a, demo_args(base)[spider],
-                         settings={"ARCHIVE_DIR": str(tmp / "warc"), "CONCURRENT_REQUESTS": "1"})
+            proc = crawl(
+                spider,
+                db_a,
+                demo_args(base)[spider],
+                settings={"ARCHIVE_DIR": str(tmp / "warc"), "CONCURRENT_REQUESTS": "1"},
+            )
             assert proc.returncode == 0, proc.stderr[-3000:]
     finally:
         server.shutdown()
@@ -51,8 +55,10 @@ def test_one_warc_per_run_with_request_and_response_records(archived):
     assert files == sorted(f"{r['run_id']}.warc.gz" for r in runs)
     path = tmp / "warc" / f"{runs[0]['run_id']}.warc.gz"
     with open(path, "rb") as fh:
-        records = [(r.rec_type, r.rec_headers.get_header("WARC-Target-URI"), r.rec_headers.get_header("WARC-Record-ID"))
-                   for r in ArchiveIterator(fh)]
+        records = [
+            (r.rec_type, r.rec_headers.get_header("WARC-Target-URI"), r.rec_headers.get_header("WARC-Record-ID"))
+            for r in ArchiveIterator(fh)
+        ]
     assert records[0][0] == "warcinfo"
     types = [t for t, *_ in records[1:]]
     assert types.count("response") == types.count("request") > 5
@@ -70,11 +76,16 @@ def test_one_warc_per_run_with_request_and_response_records(archived):
 def test_replay_without_the_network_gives_identical_tables(archived):
     tmp, db_a = archived
     db_b = tmp / "b.db"
-    warcs = [str(tmp / "warc" / f"{r['run_id']}.warc.gz")
-             for r in rows(db_a, "select run_id from runs order by rowid")]
+    warcs = [str(tmp / "warc" / f"{r['run_id']}.warc.gz") for r in rows(db_a, "select run_id from runs order by rowid")]
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
-    proc = subprocess.run([sys.executable, "-m", "crawler.ops.replay", *warcs, "--db", str(db_b), "-s", "CONCURRENT_REQUESTS=1"],
-                          cwd=ROOT, env=env, capture_output=True, text=True, timeout=180)
+    proc = subprocess.run(
+        [sys.executable, "-m", "crawler.ops.replay", *warcs, "--db", str(db_b), "-s", "CONCURRENT_REQUESTS=1"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=180,
+    )
     assert proc.returncode == 0, proc.stderr[-3000:]
     for table in ("articles", "posts"):
         a, b = _table(db_a, table), _table(db_b, table)
@@ -84,12 +95,14 @@ def test_replay_without_the_network_gives_identical_tables(archived):
         stats = run_stats(db_b, spider)
         assert stats["observatory/replay/hits"] > 0
         # no connection errors; only the robots.txt-forbidden page was never archived (never fetched)
-        assert [k for k in stats if k.startswith("downloader/exception_type_count/")
-                and not k.endswith("ReplayMissing")] == []
+        assert [
+            k for k in stats if k.startswith("downloader/exception_type_count/") and not k.endswith("ReplayMissing")
+        ] == []
         assert stats.get("observatory/replay/missing", 0) == (1 if spider == "feeds" else 0)
     # replayed rows keep pointing at the original WARC records
-    assert {r["warc_record_id"] for r in rows(db_a, "select warc_record_id from posts")} == \
-        {r["warc_record_id"] for r in rows(db_b, "select warc_record_id from posts")}
+    assert {r["warc_record_id"] for r in rows(db_a, "select warc_record_id from posts")} == {
+        r["warc_record_id"] for r in rows(db_b, "select warc_record_id from posts")
+    }
     replays = rows(db_b, "select args from runs")
     assert all(json.loads(r["args"])["replay_of"] for r in replays)
 
@@ -101,8 +114,12 @@ def test_a_url_missing_from_the_archive_is_counted_not_fetched(archived, tmp_pat
     args = json.loads(run["args"])
     extra = args["feeds"].split(",")[0].rsplit("/news/", 1)[0] + "/news/not-archived.xml"
     db = tmp_path / "c.db"
-    proc = crawl("feeds", db, {**args, "feeds": args["feeds"] + "," + extra},
-                 settings={"REPLAY_WARC": str(warc), "ROBOTSTXT_OBEY": "False", "ARCHIVE_DIR": str(tmp_path / "w")})
+    proc = crawl(
+        "feeds",
+        db,
+        {**args, "feeds": args["feeds"] + "," + extra},
+        settings={"REPLAY_WARC": str(warc), "ROBOTSTXT_OBEY": "False", "ARCHIVE_DIR": str(tmp_path / "w")},
+    )
     assert proc.returncode == 0, proc.stderr[-3000:]
     stats = run_stats(db, "feeds")
     assert stats["observatory/replay/missing"] == 2  # the new feed + the robots.txt-forbidden page

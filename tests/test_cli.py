@@ -28,7 +28,8 @@ def test_forget_that_matches_nothing_records_nothing_and_exits_1(tmp_path):
     proc = run([sys.executable, "-m", "crawler.ops.forget", "--db", str(db), "--url", "https://nowhere.example/a"])
     assert proc.returncode == 1
     assert proc.stderr.strip().splitlines() == [
-        f"error: nothing in {db} matched 'https://nowhere.example/a'; no takedown recorded"]
+        f"error: nothing in {db} matched 'https://nowhere.example/a'; no takedown recorded"
+    ]
     with Store.open(db) as store:
         assert store.takedowns() == []
 
@@ -44,9 +45,26 @@ def test_a_killed_runall_stops_its_crawl_child(tmp_path):
     import signal
     import time
 
-    proc = subprocess.Popen([sys.executable, "-m", "crawler.ops.runall", "--demo", "--db", str(tmp_path / "d.db"),
-                             "--only", "reddit", "-s", "DOWNLOAD_DELAY=2", "-s", "AUTOTHROTTLE_ENABLED=False"],
-                            cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "crawler.ops.runall",
+            "--demo",
+            "--db",
+            str(tmp_path / "d.db"),
+            "--only",
+            "reddit",
+            "-s",
+            "DOWNLOAD_DELAY=2",
+            "-s",
+            "AUTOTHROTTLE_ENABLED=False",
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+    )
     child = None
     deadline = time.monotonic() + 60
     while child is None and time.monotonic() < deadline:

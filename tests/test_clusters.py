@@ -25,7 +25,9 @@ def crawled(tmp_path_factory, demo_base):
     first = demo_crawl("feeds", db, demo_base)
     assert first.returncode == 0, first.stderr[-2000:]
     assigned = cluster(db)
-    before = {tail(a["canonical_url"]): a["cluster_id"] for a in rows(db, "select canonical_url, cluster_id from articles")}
+    before = {
+        tail(a["canonical_url"]): a["cluster_id"] for a in rows(db, "select canonical_url, cluster_id from articles")
+    }
     # the next day a third outlet runs the same wire story (new headline, byline, a paragraph cut)
     url_list = tmp / "list.txt"
     url_list.write_text(f"{demo_base}/news/lakeside-courier/articles/tiktok-unavailable.html\n")
@@ -64,7 +66,13 @@ def test_different_stories_on_the_same_event_stay_apart(crawled):
     db, _, _ = crawled
     arts = {tail(a["canonical_url"]): a for a in rows(db, "select * from articles")}
     # three reports of the migration to RedNote, written differently: three clusters
-    stories = ["rednote-surge.html", "lemon8-vs-rednote.html", "tiktok-refugees.html", "duizhang.html", "scotus-hearing.html"]
+    stories = [
+        "rednote-surge.html",
+        "lemon8-vs-rednote.html",
+        "tiktok-refugees.html",
+        "duizhang.html",
+        "scotus-hearing.html",
+    ]
     assert len({arts[s]["cluster_id"] for s in stories}) == len(stories)
     assert all(arts[s]["is_canonical"] == 1 for s in stories)
 

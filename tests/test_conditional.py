@@ -44,9 +44,15 @@ def test_plain_rerun_fetches_nothing_known(tmp_path, demo_base):
 
 def test_validators_saved_only_after_a_clean_finish(tmp_path, demo_base):
     db = tmp_path / "o.db"
-    proc = demo_crawl("feeds", db, demo_base, settings={"CLOSESPIDER_ITEMCOUNT": "1", "ARCHIVE_ENABLED": "False",
-                                                        "CONCURRENT_REQUESTS": "1"})
+    proc = demo_crawl(
+        "feeds",
+        db,
+        demo_base,
+        settings={"CLOSESPIDER_ITEMCOUNT": "1", "ARCHIVE_ENABLED": "False", "CONCURRENT_REQUESTS": "1"},
+    )
     assert proc.returncode == 1, proc.stderr[-3000:]  # a run that did not finish says so in its exit code
-    assert rows(db, "select status, finish_reason from runs")[0] == {"status": "interrupted",
-                                                                     "finish_reason": "closespider_itemcount"}
+    assert rows(db, "select status, finish_reason from runs")[0] == {
+        "status": "interrupted",
+        "finish_reason": "closespider_itemcount",
+    }
     assert rows(db, "select * from http_validators") == []

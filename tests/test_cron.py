@@ -55,8 +55,9 @@ def test_old_logs_are_deleted(tmp_path):
 
 
 def test_make_cron_prints_and_installs_idempotently(tmp_path):
-    line = subprocess.run(["make", "-s", "cron", "DB=/data/o.db"], cwd=ROOT, capture_output=True, text=True,
-                          timeout=30).stdout.strip()
+    line = subprocess.run(
+        ["make", "-s", "cron", "DB=/data/o.db"], cwd=ROOT, capture_output=True, text=True, timeout=30
+    ).stdout.strip()
     assert line.endswith("scripts/cron-crawl.sh  # observatory-crawl") and "DB=/data/o.db" in line
     assert len(line.split()[:5]) == 5
     # a stand-in `crontab` that keeps the table in a file
@@ -64,12 +65,20 @@ def test_make_cron_prints_and_installs_idempotently(tmp_path):
     fake.mkdir()
     table = tmp_path / "crontab.txt"
     table.write_text("MAILTO=me@example.org\n0 1 * * * other-job\n")
-    (fake / "crontab").write_text(f'#!/bin/sh\nif [ "$1" = "-l" ]; then cat {table}; else cat > {table}.new && mv {table}.new {table}; fi\n')
+    (fake / "crontab").write_text(
+        f'#!/bin/sh\nif [ "$1" = "-l" ]; then cat {table}; else cat > {table}.new && mv {table}.new {table}; fi\n'
+    )
     (fake / "crontab").chmod(0o755)
     env = {**os.environ, "PATH": f"{fake}:{os.environ['PATH']}"}
     for _ in range(2):
-        proc = subprocess.run(["make", "-s", "cron-install", "DB=/data/o.db"], cwd=ROOT, env=env,
-                              capture_output=True, text=True, timeout=30)
+        proc = subprocess.run(
+            ["make", "-s", "cron-install", "DB=/data/o.db"],
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=30,
+        )
         assert proc.returncode == 0, proc.stderr
     lines = Path(table).read_text().splitlines()
     assert lines == ["MAILTO=me@example.org", "0 1 * * * other-job", line]

@@ -351,13 +351,20 @@ def test_the_archive_holds_no_credential(demo, tmp_path):
     set_config(root, "bluesky", require_auth=True)
     config = json.loads((root / "bluesky" / "config.json").read_text())
     warcs = tmp_path / "warc"
-    creds = {"BLUESKY_HANDLE": config["identifier"], "BLUESKY_APP_PASSWORD": config["password"],
-             "ARCHIVE_DIR": str(warcs)}
+    creds = {
+        "BLUESKY_HANDLE": config["identifier"],
+        "BLUESKY_APP_PASSWORD": config["password"],
+        "ARCHIVE_DIR": str(warcs),
+    }
     proc = spider_crawl("bluesky", tmp_path / "a.db", base, settings=creds)
     assert proc.returncode == 0, proc.stderr[-2000:]
     assert len(stored(tmp_path / "a.db", "bluesky")) >= 10
-    proc = spider_crawl("reddit", tmp_path / "r.db", base,
-                        settings={"ARCHIVE_DIR": str(warcs), "REDDIT_TOKEN": "synthetic-reddit-token-123"})
+    proc = spider_crawl(
+        "reddit",
+        tmp_path / "r.db",
+        base,
+        settings={"ARCHIVE_DIR": str(warcs), "REDDIT_TOKEN": "synthetic-reddit-token-123"},
+    )
     archived = b"".join(gzip.decompress(p.read_bytes()) for p in sorted(warcs.glob("*.warc.gz")))
     assert b"searchPosts" in archived  # the archive was written
     for secret in (config["password"], config["accessJwt"], "synthetic-reddit-token-123"):

@@ -20,15 +20,20 @@ DOCS = README + "".join(p.read_text(encoding="utf-8") for p in (ROOT / "docs").g
 
 def test_every_column_has_a_description():
     tables = METADATA["databases"]["observatory"]["tables"]
-    missing = [f"{t}.{c}" for t, (cols, _) in TABLES.items() for c in cols
-               if not (tables.get(t, {}).get("columns") or {}).get(c)]
+    missing = [
+        f"{t}.{c}"
+        for t, (cols, _) in TABLES.items()
+        for c in cols
+        if not (tables.get(t, {}).get("columns") or {}).get(c)
+    ]
     assert missing == []
     assert all(tables[t].get("description") for t in TABLES)
 
 
 def test_schema_doc_is_current():
-    assert (ROOT / "docs" / "schema.md").read_text(encoding="utf-8") == schema_doc(METADATA), \
+    assert (ROOT / "docs" / "schema.md").read_text(encoding="utf-8") == schema_doc(METADATA), (
         "run: python -m crawler.storage.schema > docs/schema.md"
+    )
 
 
 def test_every_spider_documented():
@@ -46,8 +51,12 @@ def test_every_make_target_documented():
 
 def test_every_project_setting_documented():
     own = [k for k in dir(project_settings) if k.isupper() and not hasattr(default_settings, k) and k != "PROJECT_ROOT"]
-    undocumented = [k for k in own if k not in DOCS and not any(
-        k.startswith(p.rstrip("*")) and p in DOCS for p in re.findall(r"`([A-Z_]+\*)`", DOCS))]
+    undocumented = [
+        k
+        for k in own
+        if k not in DOCS
+        and not any(k.startswith(p.rstrip("*")) and p in DOCS for p in re.findall(r"`([A-Z_]+\*)`", DOCS))
+    ]
     assert undocumented == []
 
 

@@ -24,7 +24,10 @@ def crawled(tmp_path_factory, demo_base):
     }
     time.sleep(1.1)  # timestamps have 1 s resolution: the second run must be visibly later
     # a full second pass (cursors ignored) sees every document again
-    second = {"feeds": demo_crawl("feeds", db, demo_base, args={"refetch": "1"}), "mastodon": demo_crawl("mastodon", db, demo_base, args={"full": "1"})}
+    second = {
+        "feeds": demo_crawl("feeds", db, demo_base, args={"refetch": "1"}),
+        "mastodon": demo_crawl("mastodon", db, demo_base, args={"full": "1"}),
+    }
     # an incremental pass starts from the stored cursors and finds nothing new
     third = demo_crawl("mastodon", db, demo_base)
     assert third.returncode == 0, third.stderr[-3000:]
@@ -35,8 +38,15 @@ def test_articles_stored_with_provenance(crawled):
     db, *_ = crawled
     arts = {a["canonical_url"].rsplit("/", 1)[-1]: a for a in rows(db, "select * from articles")}
     # relevant articles only: the weather and gadget stories are dropped by the topic filter
-    assert set(arts) == {"scotus-hearing.html", "rednote-surge.html", "tiktok-goes-dark.html",
-                         "app-goes-offline.html", "lemon8-vs-rednote.html", "tiktok-refugees.html", "duizhang.html"}
+    assert set(arts) == {
+        "scotus-hearing.html",
+        "rednote-surge.html",
+        "tiktok-goes-dark.html",
+        "app-goes-offline.html",
+        "lemon8-vs-rednote.html",
+        "tiktok-refugees.html",
+        "duizhang.html",
+    }
     scotus = arts["scotus-hearing.html"]
     assert scotus["outlet"] == "The Harbor Ledger"
     assert json.loads(scotus["authors"]) == ["Maria Okafor", "Tom Reyes"]

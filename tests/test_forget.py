@@ -20,9 +20,13 @@ def crawled(tmp_path, demo_base):
 
 
 def forget(db, *args):
-    return subprocess.run([sys.executable, "-m", "crawler.ops.forget", "--db", str(db),
-                           "--archive-dir", str(db.parent / "warc"), *args],
-                          cwd=ROOT, capture_output=True, text=True, timeout=60)
+    return subprocess.run(
+        [sys.executable, "-m", "crawler.ops.forget", "--db", str(db), "--archive-dir", str(db.parent / "warc"), *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
 
 
 def search(db, table, q):
@@ -67,7 +71,12 @@ def test_forget_an_author(crawled, demo_base):
     assert proc.returncode == 0, proc.stderr
     ids = [p["id"] for p in mine]
     marks = ",".join("?" * len(ids))
-    for table, col in (("posts", "id"), ("posts_search", "id"), ("post_hashtags", "post_id"), ("observations", "post_id")):
+    for table, col in (
+        ("posts", "id"),
+        ("posts_search", "id"),
+        ("post_hashtags", "post_id"),
+        ("observations", "post_id"),
+    ):
         assert rows(db, f"select * from {table} where {col} in ({marks})", ids) == [], table
     assert rows(db, "select * from authors where id = ?", [mine[0]["author_ref"]]) == []
     assert search(db, "posts", "dumplings") == []

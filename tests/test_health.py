@@ -11,13 +11,20 @@ SETTINGS = {"HEALTH_MAX_ERROR_RATE": 0.5, "HEALTH_HISTORY": 3, "HEALTH_USUAL_YIE
 
 
 def run(new=0, updated=0, status="ok", **stats):
-    return {"status": status, "items_new": new, "items_updated": updated,
-            "stats": json.dumps({"observatory/store/new": new, "observatory/store/updated": updated, **stats})}
+    return {
+        "status": status,
+        "items_new": new,
+        "items_updated": updated,
+        "stats": json.dumps({"observatory/store/new": new, "observatory/store/updated": updated, **stats}),
+    }
 
 
 def test_silent_source_flagged_only_when_it_usually_yields():
     quiet = {"downloader/response_count": 5}
-    assert check([run(5), run(3), run(0)], quiet, SETTINGS) and "silent source" in check([run(5), run(3)], quiet, SETTINGS)[0]
+    assert (
+        check([run(5), run(3), run(0)], quiet, SETTINGS)
+        and "silent source" in check([run(5), run(3)], quiet, SETTINGS)[0]
+    )
     assert check([run(5), run(0), run(0)], quiet, SETTINGS) == []  # yielded in only 1 of the last 3
     assert check([run(0), run(0), run(0), run(9), run(9)], quiet, SETTINGS) == []  # only the last 3 count
     assert check([run(5, status="failed"), run(5, status="interrupted"), run(5)], quiet, SETTINGS) == []
@@ -36,7 +43,9 @@ def test_error_rate():
     assert len(problems) == 1 and "error rate 0.60" in problems[0]
     assert check([], {**ok, "log_count/ERROR": 1}, SETTINGS)  # no responses at all
     # a request that gave up after retries is logged twice and counts once
-    assert check([], {**ok, "log_count/ERROR": 8, "retry/max_reached": 3, "downloader/response_count": 10}, SETTINGS) == []
+    assert (
+        check([], {**ok, "log_count/ERROR": 8, "retry/max_reached": 3, "downloader/response_count": 10}, SETTINGS) == []
+    )
     assert check([], {**ok, "log_count/ERROR": 2, "downloader/response_count": 10}, {"HEALTH_MAX_ERROR_RATE": 0.1})
 
 
@@ -52,9 +61,18 @@ def test_silent_source_fails_the_run(tmp_path, demo_base):
 
     sdb = sqlite_utils.Database(db)
     for i in range(3):
-        sdb["runs"].insert({"run_id": f"mastodon-old-{i}", "spider": "mastodon", "status": "ok", "args": with_args,
-                            "started_at": f"2025-01-0{i + 1}T00:00:00Z", "finished_at": f"2025-01-0{i + 1}T00:01:00Z",
-                            "items_new": 10, "stats": json.dumps({"observatory/store/new": 10})})
+        sdb["runs"].insert(
+            {
+                "run_id": f"mastodon-old-{i}",
+                "spider": "mastodon",
+                "status": "ok",
+                "args": with_args,
+                "started_at": f"2025-01-0{i + 1}T00:00:00Z",
+                "finished_at": f"2025-01-0{i + 1}T00:01:00Z",
+                "items_new": 10,
+                "stats": json.dumps({"observatory/store/new": 10}),
+            }
+        )
     second = demo_crawl("mastodon", db, demo_base, args=args)
     assert second.returncode == 1  # a run that fails its health check exits non-zero
     last = rows(db, "select status, health from runs order by rowid desc limit 1")[0]
@@ -79,9 +97,26 @@ def test_runall_exits_non_zero_and_shows_the_problem(tmp_path):
     from tests.conftest import ROOT
 
     db = tmp_path / "o.db"
-    proc = subprocess.run([sys.executable, "-m", "crawler.ops.runall", "--demo", "--db", str(db), "--only", "feeds",
-                           "-s", "HEALTH_MAX_ERROR_RATE=0.01", "-s", "ARCHIVE_ENABLED=False"],
-                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "crawler.ops.runall",
+            "--demo",
+            "--db",
+            str(db),
+            "--only",
+            "feeds",
+            "-s",
+            "HEALTH_MAX_ERROR_RATE=0.01",
+            "-s",
+            "ARCHIVE_ENABLED=False",
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert proc.returncode == 1, proc.stderr[-2000:]
     assert "failed" in proc.stdout and "feeds: error rate" in proc.stdout
 
@@ -135,7 +170,9 @@ def test_an_unreachable_source_is_stopped_early(tmp_path):
     db = tmp_path / "o.db"
     dead = ",".join(f"http://127.0.0.1:9/i{n}" for n in range(40))  # nothing listens on port 9
     # a small delay as in production (with DOWNLOAD_DELAY=0 every request leaves at once)
-    proc = crawl("mastodon", db, {"instances": dead, "hashtags": "RedNote"}, {"RETRY_TIMES": "0", "DOWNLOAD_DELAY": "0.05"})
+    proc = crawl(
+        "mastodon", db, {"instances": dead, "hashtags": "RedNote"}, {"RETRY_TIMES": "0", "DOWNLOAD_DELAY": "0.05"}
+    )
     stats = run_stats(db, "mastodon")
     assert stats["observatory/mastodon/source_unavailable"] == 1
     assert stats["observatory/errors/mastodon/connection_refused"] < 30  # stopped before asking every instance

@@ -61,8 +61,13 @@ def test_detect_langs_equals_detect_lang_per_text():
 
 def test_normalise_decides_every_language_once(tmp_path):
     posts = [
-        normalise_post(Post(platform="mastodon", platform_id=f"https://m.example/users/a/statuses/{i}",
-                            text=f"{text} #TikTokRefugee {i}"))
+        normalise_post(
+            Post(
+                platform="mastodon",
+                platform_id=f"https://m.example/users/a/statuses/{i}",
+                text=f"{text} #TikTokRefugee {i}",
+            )
+        )
         for i, text in enumerate(SENTENCES.values())
     ]
     assert [p.lang for p in posts] == list(SENTENCES)  # decided by normalise, before the store

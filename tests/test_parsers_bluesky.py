@@ -222,15 +222,25 @@ def test_quoted_posts_are_posts_of_their_own(pages):
         assert any(p.quote_of == uri for p in page.items)  # the quoting post points at it
     cat = by_id[next(u for u in page.extra["quoted"] if u.endswith("3lg2v3j3mgk2b"))]
     assert cat.created_at == "2025-01-19T03:30:12Z" and cat.like_count == 520 and cat.lang == "zh"
-    assert page.extra["max_created_at"] == max(p.created_at for p in page.items if p.platform_id not in page.extra["quoted"])
+    assert page.extra["max_created_at"] == max(
+        p.created_at for p in page.items if p.platform_id not in page.extra["quoted"]
+    )
 
 
 def test_unavailable_quote_is_no_post():
-    view = {"uri": "at://did:plc:a/app.bsky.feed.post/1", "author": {"handle": "a.bsky.social"},
-            "record": {"text": "q", "createdAt": "2025-01-14T00:00:00Z",
-                       "embed": {"$type": "app.bsky.embed.record", "record": {"uri": "at://did:plc:b/app.bsky.feed.post/2"}}},
-            "embed": {"$type": "app.bsky.embed.record#view",
-                      "record": {"$type": "app.bsky.embed.record#viewNotFound", "uri": "at://did:plc:b/app.bsky.feed.post/2"}}}
+    view = {
+        "uri": "at://did:plc:a/app.bsky.feed.post/1",
+        "author": {"handle": "a.bsky.social"},
+        "record": {
+            "text": "q",
+            "createdAt": "2025-01-14T00:00:00Z",
+            "embed": {"$type": "app.bsky.embed.record", "record": {"uri": "at://did:plc:b/app.bsky.feed.post/2"}},
+        },
+        "embed": {
+            "$type": "app.bsky.embed.record#view",
+            "record": {"$type": "app.bsky.embed.record#viewNotFound", "uri": "at://did:plc:b/app.bsky.feed.post/2"},
+        },
+    }
     page = parse_search({"posts": [view]})
     assert [p.platform_id for p in page.items] == [view["uri"]] and page.extra["quoted"] == []
     assert page.items[0].quote_of == "at://did:plc:b/app.bsky.feed.post/2"
@@ -239,11 +249,23 @@ def test_unavailable_quote_is_no_post():
 def test_lone_surrogate_before_a_facet():
     text = "\ud83d #RedNote"
     start = len("\ud83d ".encode("utf-8", "surrogatepass"))
-    view = {"uri": "at://did:plc:a/app.bsky.feed.post/1", "author": {"handle": 5},
-            "record": {"text": text, "createdAt": "2025-01-14T00:00:00Z", "facets": [
-                {"index": {"byteStart": start, "byteEnd": start + 8},
-                 "features": [{"$type": "app.bsky.richtext.facet#tag", "tag": "RedNote"},
-                              {"$type": "app.bsky.richtext.facet#mention", "did": {"x": 1}}]}]}}
+    view = {
+        "uri": "at://did:plc:a/app.bsky.feed.post/1",
+        "author": {"handle": 5},
+        "record": {
+            "text": text,
+            "createdAt": "2025-01-14T00:00:00Z",
+            "facets": [
+                {
+                    "index": {"byteStart": start, "byteEnd": start + 8},
+                    "features": [
+                        {"$type": "app.bsky.richtext.facet#tag", "tag": "RedNote"},
+                        {"$type": "app.bsky.richtext.facet#mention", "did": {"x": 1}},
+                    ],
+                }
+            ],
+        },
+    }
     page = parse_search(json.dumps({"posts": [view, {"uri": "at://did:plc:a/app.bsky.feed.post/2"}]}))
     first, second = page.items  # was UnicodeEncodeError: the whole page lost
     assert first.hashtags == ["RedNote"] and first.mentions == [] and first.author is None
@@ -251,5 +273,8 @@ def test_lone_surrogate_before_a_facet():
 
 
 def test_tags_are_folded_with_the_one_rule():
-    view = {"uri": "at://did:plc:a/app.bsky.feed.post/1", "record": {"text": "x", "tags": ["SONDAKİKA", "sondakika", "#Sondakika"]}}
+    view = {
+        "uri": "at://did:plc:a/app.bsky.feed.post/1",
+        "record": {"text": "x", "tags": ["SONDAKİKA", "sondakika", "#Sondakika"]},
+    }
     assert parse_search({"posts": [view]}).items[0].hashtags == ["SONDAKİKA"]

@@ -48,24 +48,33 @@ def test_not_a_feed_raises():
 
 
 def rss(*items: str) -> bytes:
-    return ('<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>' + "".join(items)
-            + "</channel></rss>").encode()
+    return (
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>T</title>' + "".join(items) + "</channel></rss>"
+    ).encode()
 
 
 def item(link: str, date: str | None = None, extra: str = "") -> str:
-    return f"<item><title>x</title><link>{link}</link>" + (f"<pubDate>{date}</pubDate>" if date else "") + extra + "</item>"
+    return (
+        f"<item><title>x</title><link>{link}</link>"
+        + (f"<pubDate>{date}</pubDate>" if date else "")
+        + extra
+        + "</item>"
+    )
 
 
 def test_overflowing_pubdate_is_no_date_and_the_entry_is_kept():
-    page = parse_feed(rss(item("https://a.example/1", "9999999914 Jan 25 0:00"), item("https://a.example/2")),
-                      "https://a.example/rss")
+    page = parse_feed(
+        rss(item("https://a.example/1", "9999999914 Jan 25 0:00"), item("https://a.example/2")), "https://a.example/rss"
+    )
     assert [e.link for e in page.items] == ["https://a.example/1", "https://a.example/2"]  # was OverflowError
     assert page.items[0].published_at is None and page.items[0].published_at_raw == "9999999914 Jan 25 0:00"
 
 
 def test_control_character_in_a_description():
-    page = parse_feed(rss(item("https://a.example/1", extra="<description>&lt;p&gt;a\x01b&lt;br&gt;c&lt;/p&gt;</description>")),
-                      "https://a.example/rss")
+    page = parse_feed(
+        rss(item("https://a.example/1", extra="<description>&lt;p&gt;a\x01b&lt;br&gt;c&lt;/p&gt;</description>")),
+        "https://a.example/rss",
+    )
     assert page.items[0].summary == "ab\nc"  # was ValueError from lxml (html_text.py)
 
 
@@ -88,8 +97,13 @@ def test_atom_entry_with_only_a_self_link_is_skipped_not_its_urn_id():
 
 
 def test_gmt_plus_9_is_read_not_taken_as_utc():
-    page = parse_feed(rss(item("https://a.example/1", "Thu,28 Jul 2022 4:35:5 GMT+9"),
-                          item("https://a.example/2", "Thu, 28 Jul 2022 04:35:05 XYZ")), "https://a.example/rss")
+    page = parse_feed(
+        rss(
+            item("https://a.example/1", "Thu,28 Jul 2022 4:35:5 GMT+9"),
+            item("https://a.example/2", "Thu, 28 Jul 2022 04:35:05 XYZ"),
+        ),
+        "https://a.example/rss",
+    )
     assert page.items[0].published_at == "2022-07-27T19:35:05Z"  # was 2022-07-28T04:35:05Z, 9 hours late
     assert page.items[1].published_at is None  # a zone nobody can read is not UTC
     assert page.items[1].published_at_raw == "Thu, 28 Jul 2022 04:35:05 XYZ"
@@ -101,8 +115,10 @@ def test_a_date_every_entry_shares_is_the_feeds_not_theirs():
     assert [e.published_at for e in page.items] == [None, None, None]
     assert [e.published_at_raw for e in page.items] == [None, None, None]  # normalise would re-read the raw
     assert page.extra["shared_date"] == "2025-01-20T06:00:00Z"
-    mixed = parse_feed(rss(item("https://a.example/1", build), item("https://a.example/2", "Sun, 19 Jan 2025 06:00:00 GMT")),
-                       "https://a.example/rss")
+    mixed = parse_feed(
+        rss(item("https://a.example/1", build), item("https://a.example/2", "Sun, 19 Jan 2025 06:00:00 GMT")),
+        "https://a.example/rss",
+    )
     assert [e.published_at for e in mixed.items] == ["2025-01-20T06:00:00Z", "2025-01-19T06:00:00Z"]
     one = parse_feed(rss(item("https://a.example/1", build)), "https://a.example/rss")
     assert one.items[0].published_at == "2025-01-20T06:00:00Z"
@@ -111,9 +127,21 @@ def test_a_date_every_entry_shares_is_the_feeds_not_theirs():
 def test_json_feed_nested_too_deeply_or_with_wrong_types():
     with pytest.raises(ParseError):
         parse_feed(b'{"a":' * 100000 + b"1" + b"}" * 100000, "https://a.example/feed.json")
-    body = json.dumps({"version": "https://jsonfeed.org/version/1.1", "items": [
-        {"url": 5}, {"url": "https://a.example/1", "title": ["x"], "summary": {"a": 1}, "date_published": 7,
-                     "authors": [{"name": 3}, "x"]}]}).encode()
+    body = json.dumps(
+        {
+            "version": "https://jsonfeed.org/version/1.1",
+            "items": [
+                {"url": 5},
+                {
+                    "url": "https://a.example/1",
+                    "title": ["x"],
+                    "summary": {"a": 1},
+                    "date_published": 7,
+                    "authors": [{"name": 3}, "x"],
+                },
+            ],
+        }
+    ).encode()
     page = parse_feed(body, "https://a.example/feed.json")
     (e,) = page.items
     assert (e.link, e.title, e.summary, e.published_at, e.authors) == ("https://a.example/1", None, None, None, [])

@@ -100,11 +100,15 @@ def test_query_skips_short_words_and_single_term_needs_no_parentheses(tmp_path):
 
 
 def test_impossible_seendate_is_none_and_raw_is_kept():
-    body = ('{"articles": [{"url": "https://a.example/1", "seendate": "20250115T029500Z"},'
-            ' {"url": "https://a.example/2", "seendate": "20250115T023000Z"}]}')
+    body = (
+        '{"articles": [{"url": "https://a.example/1", "seendate": "20250115T029500Z"},'
+        ' {"url": "https://a.example/2", "seendate": "20250115T023000Z"}]}'
+    )
     page = parse_artlist(body)
     assert [(a.seendate, a.seendate_raw) for a in page.items] == [
-        (None, "20250115T029500Z"), ("2025-01-15T02:30:00Z", "20250115T023000Z")]  # was ValueError
+        (None, "20250115T029500Z"),
+        ("2025-01-15T02:30:00Z", "20250115T023000Z"),
+    ]  # was ValueError
 
 
 def test_json_nested_too_deeply_is_a_parse_error():
@@ -115,8 +119,10 @@ def test_json_nested_too_deeply_is_a_parse_error():
 
 
 def test_wrong_types_and_broken_urls_are_skips():
-    body = ('{"articles": [{"url": 5}, {"url": "http://[x/a"}, {"url": "https://a.example:x/"},'
-            ' {"url": "https://a.example/ok", "title": 3, "domain": ["x"], "language": {"a": 1}}]}')
+    body = (
+        '{"articles": [{"url": 5}, {"url": "http://[x/a"}, {"url": "https://a.example:x/"},'
+        ' {"url": "https://a.example/ok", "title": 3, "domain": ["x"], "language": {"a": 1}}]}'
+    )
     page = parse_artlist(body)
     (a,) = page.items
     assert (a.url, a.title, a.domain, a.language) == ("https://a.example/ok", "3", None, None)

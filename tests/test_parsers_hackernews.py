@@ -155,8 +155,15 @@ def test_wrong_bodies_raise(body):
 def test_control_character_in_comment_text_and_wrong_types():
     hits = [
         {"objectID": "1", "_tags": ["comment"], "comment_text": "a\x0bb<p>c &amp; d", "created_at_i": 1736850600},
-        {"objectID": "2", "_tags": ["story"], "title": {"x": 1}, "author": ["x"], "points": "3",
-         "story_text": 5, "created_at_i": 10**30},
+        {
+            "objectID": "2",
+            "_tags": ["story"],
+            "title": {"x": 1},
+            "author": ["x"],
+            "points": "3",
+            "story_text": 5,
+            "created_at_i": 10**30,
+        },
     ]
     page = parse_search({"hits": hits, "page": 0, "nbPages": 1})
     one, two = page.items

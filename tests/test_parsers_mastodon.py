@@ -57,8 +57,10 @@ def test_wrong_shape_raises():
 
 
 def test_link_header():
-    header = ('<https://m.example/api/v1/timelines/tag/x?max_id=5>; rel="next", '
-              '<https://m.example/api/v1/timelines/tag/x?min_id=9>; rel="prev"')
+    header = (
+        '<https://m.example/api/v1/timelines/tag/x?max_id=5>; rel="next", '
+        '<https://m.example/api/v1/timelines/tag/x?min_id=9>; rel="prev"'
+    )
     assert next_link(header) == "https://m.example/api/v1/timelines/tag/x?max_id=5"
     assert next_link(header, "prev").endswith("min_id=9")
     assert next_link(None) is None and next_link("", "prev") is None
@@ -71,13 +73,20 @@ def test_html_to_text_quirks():
 
 # -- issue #13: total parser, quotes ------------------------------------------------------------
 
-GOOD = {"id": "9", "uri": "https://social.demo/users/a/statuses/9", "url": "https://social.demo/@a/9",
-        "created_at": "2025-01-14T09:45:00.000Z", "content": "<p>fine #RedNote</p>", "account": {"acct": "a"}}
+GOOD = {
+    "id": "9",
+    "uri": "https://social.demo/users/a/statuses/9",
+    "url": "https://social.demo/@a/9",
+    "created_at": "2025-01-14T09:45:00.000Z",
+    "content": "<p>fine #RedNote</p>",
+    "account": {"acct": "a"},
+}
 
 
 def test_quote_that_is_not_an_object_is_no_crash():
-    page = parse_statuses([{"id": "8", "created_at": "2", "url": "h", "content": "", "quote": "@"}, GOOD],
-                          "https://social.demo", "x")
+    page = parse_statuses(
+        [{"id": "8", "created_at": "2", "url": "h", "content": "", "quote": "@"}, GOOD], "https://social.demo", "x"
+    )
     assert [p.platform_id for p in page.items] == ["h", GOOD["uri"]]  # was AttributeError: the page lost
     assert page.items[0].quote_of is None and page.items[0].created_at is None  # "2" is no time
 
@@ -89,8 +98,14 @@ def test_content_that_is_not_text_is_a_skip_and_its_neighbour_is_kept():
 
 
 def test_wrong_types_anywhere_give_typed_fields():
-    status = dict(GOOD, in_reply_to_id=1.5, language=["en"], favourites_count="12",
-                  account={"acct": {"x": 1}, "display_name": 3, "followers_count": 1e20}, tags=[{"name": 7}, "x"])
+    status = dict(
+        GOOD,
+        in_reply_to_id=1.5,
+        language=["en"],
+        favourites_count="12",
+        account={"acct": {"x": 1}, "display_name": 3, "followers_count": 1e20},
+        tags=[{"name": 7}, "x"],
+    )
     (post,) = parse_statuses([status], "https://social.demo", "x").items
     assert post.reply_to is None and post.lang is None and post.like_count is None
     assert post.author is None and post.author_name == "3" and post.author_followers == 10**20
@@ -104,12 +119,24 @@ def test_text_body_nested_too_deeply_is_a_parse_error():
 
 
 def test_mastodon_45_quote_is_a_post_of_its_own():
-    quoted = dict(GOOD, id="5", uri="https://mstdn.demo/users/b/statuses/5", url="https://mstdn.demo/@b/5",
-                  content="<p>the quoted one</p>", account={"acct": "b@mstdn.demo"})
-    quoting = dict(GOOD, id="10", uri="https://social.demo/users/a/statuses/10", content="<p>look RE: x</p>",
-                   quote={"state": "accepted", "quoted_status": quoted})
-    pending = dict(GOOD, id="11", uri="https://social.demo/users/a/statuses/11",
-                   quote={"state": "pending", "quoted_status": None})
+    quoted = dict(
+        GOOD,
+        id="5",
+        uri="https://mstdn.demo/users/b/statuses/5",
+        url="https://mstdn.demo/@b/5",
+        content="<p>the quoted one</p>",
+        account={"acct": "b@mstdn.demo"},
+    )
+    quoting = dict(
+        GOOD,
+        id="10",
+        uri="https://social.demo/users/a/statuses/10",
+        content="<p>look RE: x</p>",
+        quote={"state": "accepted", "quoted_status": quoted},
+    )
+    pending = dict(
+        GOOD, id="11", uri="https://social.demo/users/a/statuses/11", quote={"state": "pending", "quoted_status": None}
+    )
     page = parse_statuses([quoting, pending], "https://social.demo", "x")
     by_id = {p.platform_id: p for p in page.items}
     assert list(by_id) == [quoting["uri"], quoted["uri"], pending["uri"]]

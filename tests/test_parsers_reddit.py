@@ -206,11 +206,29 @@ def listing(*children):
 
 
 def test_comment_without_permalink_gets_its_url_built():
-    post = {"kind": "t3", "data": {"id": "1i68afs", "name": "t3_1i68afs", "subreddit": "TikTokCringe", "title": "t",
-                                   "created_utc": 1736850600}}
-    comment = {"kind": "t1", "data": {"id": "m8a1b2c", "name": "t1_m8a1b2c", "subreddit": "TikTokCringe",
-                                      "link_id": "t3_1i68afs", "parent_id": "t3_1i68afs", "body": "hi",
-                                      "created_utc": 1736850700.0, "replies": ""}}
+    post = {
+        "kind": "t3",
+        "data": {
+            "id": "1i68afs",
+            "name": "t3_1i68afs",
+            "subreddit": "TikTokCringe",
+            "title": "t",
+            "created_utc": 1736850600,
+        },
+    }
+    comment = {
+        "kind": "t1",
+        "data": {
+            "id": "m8a1b2c",
+            "name": "t1_m8a1b2c",
+            "subreddit": "TikTokCringe",
+            "link_id": "t3_1i68afs",
+            "parent_id": "t3_1i68afs",
+            "body": "hi",
+            "created_utc": 1736850700.0,
+            "replies": "",
+        },
+    }
     page = parse_comments([listing(post), listing(comment)])
     p, c = page.items
     assert c.url == "https://www.reddit.com/r/TikTokCringe/comments/1i68afs/comment/m8a1b2c/"  # was None
@@ -222,8 +240,17 @@ def test_comment_without_permalink_gets_its_url_built():
 def test_wrong_types_are_skips_or_typed_fields_and_neighbours_are_kept():
     children = [
         {"kind": {"t1": 1}, "data": {"id": "a"}},  # was TypeError: unhashable type: 'dict'
-        {"kind": "t3", "data": {"id": "b", "title": ["x"], "subreddit": 1e308, "score": "9", "created_utc": 10**30,
-                                "replies": {"kind": "Listing", "data": {"children": "nope"}}}},
+        {
+            "kind": "t3",
+            "data": {
+                "id": "b",
+                "title": ["x"],
+                "subreddit": 1e308,
+                "score": "9",
+                "created_utc": 10**30,
+                "replies": {"kind": "Listing", "data": {"children": "nope"}},
+            },
+        },
         {"kind": "t3", "data": {"id": "c", "title": "fine", "created_utc": 1736850600}},
     ]
     page = parse_listing(json.dumps(listing(*children)))

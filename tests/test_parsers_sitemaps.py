@@ -134,26 +134,33 @@ def test_url_slug_words():
 
 
 def test_unreadable_loc_is_a_skip_and_its_neighbours_are_kept():
-    body = (b'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
-            b"<url><loc>http://[x/a</loc></url><url><loc>https://n.example/ok</loc></url>"
-            b"<url><loc>https://n.example:99x/port</loc></url><url><loc>http://[]/</loc></url></urlset>")
+    body = (
+        b'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        b"<url><loc>http://[x/a</loc></url><url><loc>https://n.example/ok</loc></url>"
+        b"<url><loc>https://n.example:99x/port</loc></url><url><loc>http://[]/</loc></url></urlset>"
+    )
     page = parse_sitemap(body, "https://n.example/sitemap.xml")
     assert [e.loc for e in page.items] == ["https://n.example/ok"]  # was ValueError: Invalid IPv6 URL
     assert len(page.skipped) == 3
 
 
 def test_overflowing_dates_and_odd_namespaces():
-    body = (b'<?xml version="1.0"?><urlset xmlns="http://www.goo&#xD800;gle.com/x">'
-            b"<url><loc>https://n.example/1</loc><lastmod>Wed, 15 Jan 99999999999992025 08:00:00 GMT</lastmod></url>"
-            b"<url><loc>https://n.example/2</loc><lastmod>9999-12-31T23:59:59-05:00</lastmod></url></urlset>")
+    body = (
+        b'<?xml version="1.0"?><urlset xmlns="http://www.goo&#xD800;gle.com/x">'
+        b"<url><loc>https://n.example/1</loc><lastmod>Wed, 15 Jan 99999999999992025 08:00:00 GMT</lastmod></url>"
+        b"<url><loc>https://n.example/2</loc><lastmod>9999-12-31T23:59:59-05:00</lastmod></url></urlset>"
+    )
     page = parse_sitemap(body, "https://n.example/sitemap.xml")
     assert [(e.loc, e.lastmod) for e in page.items] == [("https://n.example/1", None), ("https://n.example/2", None)]
 
 
 def test_index_child_with_broken_url_is_skipped():
-    body = (b'<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><sitemap><loc>http://[x/a</loc></sitemap>'
-            b"<sitemap><loc>/s2.xml</loc></sitemap></sitemapindex>")
+    body = (
+        b'<sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><sitemap><loc>http://[x/a</loc></sitemap>'
+        b"<sitemap><loc>/s2.xml</loc></sitemap></sitemapindex>"
+    )
     page = parse_sitemap(body, "https://n.example/index.xml")
     assert page.extra["sitemaps"] == ["https://n.example/s2.xml"] and len(page.skipped) == 1
     assert parse_robots_sitemaps("Sitemap: http://[x/a\nSitemap: /s.xml", "https://n.example/robots.txt") == [
-        "https://n.example/s.xml"]
+        "https://n.example/s.xml"
+    ]

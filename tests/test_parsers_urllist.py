@@ -93,4 +93,6 @@ def test_unreadable_urls_and_dates_are_skips_and_neighbours_are_kept():
     csv_text = "url;date\nhttps://a.example/a;Wed, 15 Jan 99999999999999999999992025 08:00:00 GMT\nhttps://a.example/b;2025-01-15\n"
     page = parse_url_list(csv_text, "list.csv")
     assert [(e.url, e.published_at) for e in page.items] == [
-        ("https://a.example/a", None), ("https://a.example/b", "2025-01-15T00:00:00Z")]  # was OverflowError
+        ("https://a.example/a", None),
+        ("https://a.example/b", "2025-01-15T00:00:00Z"),
+    ]  # was OverflowError

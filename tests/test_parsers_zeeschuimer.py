@@ -417,15 +417,35 @@ def test_spider_reads_every_line_and_counts_the_bad_ones(tmp_path):
 
 
 def tiktok_line(desc, extras):
-    return json.dumps({"item_id": "7", "source_platform": "tiktok.com", "timestamp_collected": 1736856310000,
-                       "data": {"id": "7", "desc": desc, "createTime": 1736796161, "author": {"uniqueId": "u"},
-                                "textExtra": extras}})
+    return json.dumps(
+        {
+            "item_id": "7",
+            "source_platform": "tiktok.com",
+            "timestamp_collected": 1736856310000,
+            "data": {
+                "id": "7",
+                "desc": desc,
+                "createTime": 1736796161,
+                "author": {"uniqueId": "u"},
+                "textExtra": extras,
+            },
+        }
+    )
 
 
 def test_hash_at_user_is_no_hashtag_and_turkish_tags_fold_to_one():
-    post = parse_line(tiktok_line("hi #@maple and #SONDAKİKA #sondakika", [
-        {"hashtagName": "@maple"}, {"hashtagName": "SONDAKİKA"}, {"hashtagName": "sondakika"},
-        {"userUniqueId": "maple"}]), 1)
+    post = parse_line(
+        tiktok_line(
+            "hi #@maple and #SONDAKİKA #sondakika",
+            [
+                {"hashtagName": "@maple"},
+                {"hashtagName": "SONDAKİKA"},
+                {"hashtagName": "sondakika"},
+                {"userUniqueId": "maple"},
+            ],
+        ),
+        1,
+    )
     assert post.hashtags == ["SONDAKİKA"]  # was ["@maple", "SONDAKİKA", "sondakika"]
     assert post.mentions == ["maple"]
     from crawler.textnorm import extract_hashtags

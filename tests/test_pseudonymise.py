@@ -5,13 +5,24 @@ import sqlite3
 from tests.conftest import demo_crawl, rows
 
 KEY = "test-key-0123456789abcdef"
-REAL = ["maple_reads", "ohio_cook", "linguist_li", "netpolicy", "Dana (ohio)", "李老师", "Teacher Li", "jun@mstdn.demo", "kai@"]
+REAL = [
+    "maple_reads",
+    "ohio_cook",
+    "linguist_li",
+    "netpolicy",
+    "Dana (ohio)",
+    "李老师",
+    "Teacher Li",
+    "jun@mstdn.demo",
+    "kai@",
+]
 
 
 def test_no_raw_handles_anywhere(tmp_path, demo_base):
     db = tmp_path / "observatory.db"
-    proc = demo_crawl("mastodon", db, demo_base, settings={"PSEUDONYMISE_AUTHORS": "True"},
-                      env={"OBSERVATORY_PSEUDONYM_KEY": KEY})
+    proc = demo_crawl(
+        "mastodon", db, demo_base, settings={"PSEUDONYMISE_AUTHORS": "True"}, env={"OBSERVATORY_PSEUDONYM_KEY": KEY}
+    )
     assert proc.returncode == 0, proc.stderr[-2000:]
     posts = rows(db, "select * from posts")
     assert len(posts) > 10
@@ -23,7 +34,10 @@ def test_no_raw_handles_anywhere(tmp_path, demo_base):
             blob = " ".join(str(v) for v in row if isinstance(v, str))
             for name in REAL:
                 assert name.casefold() not in blob.casefold(), (table, name)
-    assert conn.execute("select count(*) from posts_search_fts where posts_search_fts match 'maple_reads'").fetchone()[0] == 0
+    assert (
+        conn.execute("select count(*) from posts_search_fts where posts_search_fts match 'maple_reads'").fetchone()[0]
+        == 0
+    )
     # the same account keeps one pseudonym: counts per author still work
     per_author = rows(db, "select author, count(*) n from posts group by author order by n desc")
     assert per_author[0]["n"] >= 3
@@ -43,11 +57,16 @@ def test_urls_keep_their_shape_and_links_lose_the_handle():
     from pipelines.pseudonymise import pseudonym, pseudonymise_post
 
     key = KEY.encode()
-    p = Post(platform="mastodon", platform_id="https://m.example/users/maple_reads/statuses/90",
-             url="https://m.example/@maple_reads/90", author="maple_reads@m.example",
-             author_id="https://m.example/users/maple_reads", author_name="Maple Reads",
-             text="maple_reads says hi; maple_readsX is someone else",
-             links=["https://m.example/@maple_reads/12", "https://news.example/story"])
+    p = Post(
+        platform="mastodon",
+        platform_id="https://m.example/users/maple_reads/statuses/90",
+        url="https://m.example/@maple_reads/90",
+        author="maple_reads@m.example",
+        author_id="https://m.example/users/maple_reads",
+        author_name="Maple Reads",
+        text="maple_reads says hi; maple_readsX is someone else",
+        links=["https://m.example/@maple_reads/12", "https://news.example/story"],
+    )
     pseudonymise_post(p, key)
     anon = pseudonym(key, "maple_reads")
     assert p.url == f"https://m.example/@{anon}/90"

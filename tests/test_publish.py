@@ -14,8 +14,12 @@ def get(db, path, block_robots=True):
     from datasette.app import Datasette
 
     async def go():
-        ds = Datasette(immutables=[str(db)], metadata=publish_metadata(block_robots), settings=SETTINGS,
-                       plugins_dir=str(ROOT / "plugins"))
+        ds = Datasette(
+            immutables=[str(db)],
+            metadata=publish_metadata(block_robots),
+            settings=SETTINGS,
+            plugins_dir=str(ROOT / "plugins"),
+        )
         await ds.invoke_startup()
         return await ds.client.get(path)
 
@@ -25,8 +29,19 @@ def get(db, path, block_robots=True):
 def make_db(tmp_path):
     db = tmp_path / "observatory.db"
     with Store.open(db) as store:
-        store.write_batch([normalise_post(Post(platform="mastodon", platform_id=f"https://m.example/@a/{i}",
-                                               text=f"RedNote post {i} #TikTokRefugee")) for i in range(3)], "run-1")
+        store.write_batch(
+            [
+                normalise_post(
+                    Post(
+                        platform="mastodon",
+                        platform_id=f"https://m.example/@a/{i}",
+                        text=f"RedNote post {i} #TikTokRefugee",
+                    )
+                )
+                for i in range(3)
+            ],
+            "run-1",
+        )
         store.db.execute("PRAGMA journal_mode = DELETE")  # an immutable copy has no WAL beside it
     return db
 
@@ -49,5 +64,5 @@ def test_robots_blocked_only_when_asked(tmp_path):
 
 def test_the_command_serves_immutable_without_sql():
     cmd = command("x.db", "127.0.0.1", 8001, "m.yml")
-    assert cmd[cmd.index("serve") + 1:cmd.index("serve") + 3] == ["-i", "x.db"]
+    assert cmd[cmd.index("serve") + 1 : cmd.index("serve") + 3] == ["-i", "x.db"]
     assert "default_allow_sql" in cmd and cmd[cmd.index("default_allow_sql") + 1] == "false"

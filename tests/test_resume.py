@@ -38,8 +38,13 @@ def start_crawl(spider, db, args, settings=None, env=None):
         cmd += ["-s", f"{k}={v}"]
     for k, v in args.items():
         cmd += ["-a", f"{k}={v}"]
-    return subprocess.Popen(cmd, cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})},
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return subprocess.Popen(
+        cmd,
+        cwd=ROOT,
+        env={**os.environ, "PYTHONPATH": str(ROOT), **(env or {})},
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
 
 
 def wait_for(predicate, timeout=30.0):
@@ -62,8 +67,14 @@ def kill(proc):
 
 def check_sound(db):
     assert rows(db, "pragma integrity_check")[0]["integrity_check"] == "ok"
-    assert rows(db, "select count(*) n from articles")[0]["n"] == rows(db, "select count(distinct canonical_url) n from articles")[0]["n"]
-    assert rows(db, "select count(*) n from posts")[0]["n"] == rows(db, "select count(distinct platform || platform_id) n from posts")[0]["n"]
+    assert (
+        rows(db, "select count(*) n from articles")[0]["n"]
+        == rows(db, "select count(distinct canonical_url) n from articles")[0]["n"]
+    )
+    assert (
+        rows(db, "select count(*) n from posts")[0]["n"]
+        == rows(db, "select count(distinct platform || platform_id) n from posts")[0]["n"]
+    )
 
 
 def slow_feeds(base):
@@ -106,8 +117,9 @@ def test_killed_during_the_first_requests(tmp_path, demo_base, reference):
 def test_killed_mid_crawl_keeps_committed_rows(tmp_path, demo_base, reference):
     db = tmp_path / "o.db"
     # small batches commit as the crawl goes; the slow feed holds the crawl open: kill then
-    proc = start_crawl("feeds", db, slow_feeds(demo_base), settings={"STORE_BATCH_SIZE": "1",
-                                                                     "RUN_STATS_INTERVAL": "0.2"})
+    proc = start_crawl(
+        "feeds", db, slow_feeds(demo_base), settings={"STORE_BATCH_SIZE": "1", "RUN_STATS_INTERVAL": "0.2"}
+    )
     wait_for(lambda: rows(db, "select count(*) n from articles")[0]["n"] >= 3)
     wait_for(lambda: rows(db, "select requests from runs")[0]["requests"])  # a checkpoint was written
     assert proc.poll() is None, "the crawl finished before it could be killed"
@@ -131,11 +143,19 @@ def test_killed_mid_crawl_keeps_committed_rows(tmp_path, demo_base, reference):
 def test_killed_inside_a_store_batch(tmp_path, demo_base, reference):
     db = tmp_path / "o.db"
     marker = tmp_path / "in-batch"
-    pipelines = {"pipelines.normalise.NormalisePipeline": 100, "pipelines.relevance.RelevancePipeline": 200,
-                 "pipelines.dedupe.DedupePipeline": 300, "tests.slowstore.SlowStorePipeline": 900}
-    proc = start_crawl("mastodon", db, demo_args(demo_base)["mastodon"],
-                       settings={"ITEM_PIPELINES": json.dumps(pipelines), "STORE_BATCH_SIZE": "5"},
-                       env={"SLOWSTORE_MARKER": str(marker), "SLOWSTORE_SECONDS": "30"})
+    pipelines = {
+        "pipelines.normalise.NormalisePipeline": 100,
+        "pipelines.relevance.RelevancePipeline": 200,
+        "pipelines.dedupe.DedupePipeline": 300,
+        "tests.slowstore.SlowStorePipeline": 900,
+    }
+    proc = start_crawl(
+        "mastodon",
+        db,
+        demo_args(demo_base)["mastodon"],
+        settings={"ITEM_PIPELINES": json.dumps(pipelines), "STORE_BATCH_SIZE": "5"},
+        env={"SLOWSTORE_MARKER": str(marker), "SLOWSTORE_SECONDS": "30"},
+    )
     wait_for(marker.exists)
     kill(proc)  # the batch's rows are written but the transaction never commits
     check_sound(db)
@@ -144,9 +164,13 @@ def test_killed_inside_a_store_batch(tmp_path, demo_base, reference):
     assert rows(db, "select * from cursors") == []
     # once more, after some batches have committed
     marker.unlink()
-    proc = start_crawl("mastodon", db, demo_args(demo_base)["mastodon"],
-                       settings={"ITEM_PIPELINES": json.dumps(pipelines), "STORE_BATCH_SIZE": "5"},
-                       env={"SLOWSTORE_MARKER": str(marker), "SLOWSTORE_SECONDS": "0"})
+    proc = start_crawl(
+        "mastodon",
+        db,
+        demo_args(demo_base)["mastodon"],
+        settings={"ITEM_PIPELINES": json.dumps(pipelines), "STORE_BATCH_SIZE": "5"},
+        env={"SLOWSTORE_MARKER": str(marker), "SLOWSTORE_SECONDS": "0"},
+    )
     wait_for(lambda: rows(db, "select count(*) n from posts")[0]["n"] >= 5)
     kill(proc) if proc.poll() is None else None
     check_sound(db)

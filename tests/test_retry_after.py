@@ -41,8 +41,10 @@ def test_retry_after_holds_the_whole_host(tmp_path):
 
     seen: list[tuple[float, str, int]] = []
     refused = {"done": False}
-    rss = ('<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>'
-           '<item><title>TikTok ban</title><link>http://127.0.0.1:9/x</link></item></channel></rss>')
+    rss = (
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>t</title>'
+        "<item><title>TikTok ban</title><link>http://127.0.0.1:9/x</link></item></channel></rss>"
+    )
 
     class Handler(BaseHTTPRequestHandler):
         def log_message(self, *args):
@@ -83,5 +85,14 @@ def demo_crawl_settings(db, feeds):
     from tests.conftest import crawl
 
     # a small delay: with DOWNLOAD_DELAY=0, Scrapy 2.19 hands a slot's whole queue out at once
-    return crawl("feeds", db, {"feeds": feeds}, {"CONCURRENT_REQUESTS_PER_DOMAIN": "1", "RETRY_TIMES": "2",
-                                                 "DOWNLOAD_DELAY": "0.05", "DOWNLOAD_DELAY_JITTER": "0"})
+    return crawl(
+        "feeds",
+        db,
+        {"feeds": feeds},
+        {
+            "CONCURRENT_REQUESTS_PER_DOMAIN": "1",
+            "RETRY_TIMES": "2",
+            "DOWNLOAD_DELAY": "0.05",
+            "DOWNLOAD_DELAY_JITTER": "0",
+        },
+    )

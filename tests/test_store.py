@@ -17,14 +17,24 @@ def store_batch(store, items, run_id, now=None):
 
 
 def post(likes, observed_at=None, text="Hello from Ohio #TikTokRefugee"):
-    return normalise_post(Post(platform="mastodon", platform_id="https://m.example/users/a/statuses/1",
-                               text=text, author="a@m.example", author_id="https://m.example/@a",
-                               like_count=likes, created_at="2025-01-14T03:00:00Z", observed_at=observed_at))
+    return normalise_post(
+        Post(
+            platform="mastodon",
+            platform_id="https://m.example/users/a/statuses/1",
+            text=text,
+            author="a@m.example",
+            author_id="https://m.example/@a",
+            like_count=likes,
+            created_at="2025-01-14T03:00:00Z",
+            observed_at=observed_at,
+        )
+    )
 
 
 def article(url, text):
-    return normalise_article(Article(url=url, source="feed", title="RedNote", text=text,
-                                     published_at="2025-01-14T08:00:00Z"))
+    return normalise_article(
+        Article(url=url, source="feed", title="RedNote", text=text, published_at="2025-01-14T08:00:00Z")
+    )
 
 
 @pytest.fixture
@@ -40,8 +50,9 @@ def db(store):
 
 def test_repeat_sighting_updates_and_keeps_first(store, db):
     assert store_batch(store, [post(5)], "run-1", "2025-02-01T00:00:00Z") == (1, 0)
-    assert store_batch(store, [post(9, text="Hello from Ohio, edited #TikTokRefugee #RedNote")], "run-2",
-                       "2025-02-02T00:00:00Z") == (0, 1)
+    assert store_batch(
+        store, [post(9, text="Hello from Ohio, edited #TikTokRefugee #RedNote")], "run-2", "2025-02-02T00:00:00Z"
+    ) == (0, 1)
     (row,) = db["posts"].rows
     assert (row["first_seen_at"], row["run_id"]) == ("2025-02-01T00:00:00Z", "run-1")
     assert (row["last_seen_at"], row["last_run_id"], row["like_count"]) == ("2025-02-02T00:00:00Z", "run-2", 9)
@@ -55,8 +66,10 @@ def test_captures_in_one_batch_become_observations(store, db):
     store_batch(store, [post(11, "2025-01-14T12:09:00Z"), post(7, "2025-01-14T12:00:00Z")], "run-1")
     (row,) = db["posts"].rows
     assert row["like_count"] == 11  # the latest capture wins
-    assert [(o["observed_at"], o["like_count"]) for o in db["observations"].rows_where(order_by="observed_at")] == \
-        [("2025-01-14T12:00:00Z", 7), ("2025-01-14T12:09:00Z", 11)]
+    assert [(o["observed_at"], o["like_count"]) for o in db["observations"].rows_where(order_by="observed_at")] == [
+        ("2025-01-14T12:00:00Z", 7),
+        ("2025-01-14T12:09:00Z", 11),
+    ]
 
 
 def test_same_text_at_another_url_is_an_alias(store, db):
@@ -72,8 +85,14 @@ def test_same_text_at_another_url_is_an_alias(store, db):
 
 def test_item_the_database_refuses_is_rejected_alone(store, db):
     good = post(1)
-    other = normalise_post(Post(platform="mastodon", platform_id="https://m.example/users/b/statuses/2",
-                                text="Second post #RedNote", like_count=3))
+    other = normalise_post(
+        Post(
+            platform="mastodon",
+            platform_id="https://m.example/users/b/statuses/2",
+            text="Second post #RedNote",
+            like_count=3,
+        )
+    )
     bad = post(2)
     bad.id = good.id + 1  # same (platform, platform_id) under another id: the unique index refuses it
     result = store.write_batch([good, bad, other], "run-1")
@@ -88,8 +107,7 @@ def test_item_the_database_refuses_is_rejected_alone(store, db):
 
 @pytest.mark.parametrize("where", ["text", "raw", "count", "hashtag", "list_in_scalar"])
 def test_values_sqlite_cannot_hold_are_made_storable_without_losing_the_batch(store, db, where):
-    good = [normalise_post(Post(platform="reddit", platform_id=f"t3_{i}", text=f"post {i} #RedNote"))
-            for i in range(5)]
+    good = [normalise_post(Post(platform="reddit", platform_id=f"t3_{i}", text=f"post {i} #RedNote")) for i in range(5)]
     bad = normalise_post(Post(platform="reddit", platform_id="t3_bad", text="ok #RedNote", raw={"x": 1}))
     if where == "text":
         bad.text = "lone \ud83d surrogate"
@@ -133,9 +151,16 @@ def test_link_post_is_linked_to_its_article_not_merged(store, db, tmp_path):
 
     art = article("https://news.example/2025/01/17/court", "The court upheld the law. " * 20)
     store_batch(store, [art], "run-1")
-    link_post = normalise_post(Post(platform="reddit", platform_id="t3_abc", kind="post", title="Court upholds the TikTok ban law",
-                                    links=["https://news.example/2025/01/17/court/?utm_source=reddit"],
-                                    url="https://www.reddit.com/r/technology/comments/abc/"))
+    link_post = normalise_post(
+        Post(
+            platform="reddit",
+            platform_id="t3_abc",
+            kind="post",
+            title="Court upholds the TikTok ban law",
+            links=["https://news.example/2025/01/17/court/?utm_source=reddit"],
+            url="https://www.reddit.com/r/technology/comments/abc/",
+        )
+    )
     store_batch(store, [link_post], "run-1")
     assert db["articles"].count == 1 and db["posts"].count == 1  # not merged
     (link,) = db["post_article_links"].rows

@@ -7,31 +7,37 @@ from crawler.topic import TopicError, load_topic
 TOPIC = load_topic(Path(__file__).parents[1] / "datasets" / "topics" / "tiktok-ban.toml")
 
 
-@pytest.mark.parametrize("kwargs, term", [
-    ({"text": "I am a TikTok refugee now"}, "TikTok refugee"),
-    ({"text": "the tiktokrefugees have arrived"}, "TikTok refugee"),
-    ({"text": "Hello #TikTokRefugee"}, "TikTok refugee"),
-    ({"tags": ["TikTokRefugeeLife"]}, "TikTok refugee"),
-    ({"tags": ["tiktokrefugees"]}, "TikTok refugee"),
-    ({"text": "downloaded Red Note today"}, "RedNote"),
-    ({"text": "我在小紅書上看到"}, "小红书"),  # traditional characters
-    ({"text": "关于tiktok难民的讨论"}, "TikTok难民"),  # no word boundaries in Chinese
-    ({"title": "TikTok v. Garland decided"}, "TikTok v. Garland"),
-    ({"text": "The Supreme Court heard the TikTok case"}, "Supreme Court + TikTok"),
-])
+@pytest.mark.parametrize(
+    "kwargs, term",
+    [
+        ({"text": "I am a TikTok refugee now"}, "TikTok refugee"),
+        ({"text": "the tiktokrefugees have arrived"}, "TikTok refugee"),
+        ({"text": "Hello #TikTokRefugee"}, "TikTok refugee"),
+        ({"tags": ["TikTokRefugeeLife"]}, "TikTok refugee"),
+        ({"tags": ["tiktokrefugees"]}, "TikTok refugee"),
+        ({"text": "downloaded Red Note today"}, "RedNote"),
+        ({"text": "我在小紅書上看到"}, "小红书"),  # traditional characters
+        ({"text": "关于tiktok难民的讨论"}, "TikTok难民"),  # no word boundaries in Chinese
+        ({"title": "TikTok v. Garland decided"}, "TikTok v. Garland"),
+        ({"text": "The Supreme Court heard the TikTok case"}, "Supreme Court + TikTok"),
+    ],
+)
 def test_relevant(kwargs, term):
     m = TOPIC.match(**kwargs)
     assert m.relevant and term in m.terms
 
 
-@pytest.mark.parametrize("kwargs", [
-    {"text": "The Supreme Court ruled on a tax case"},  # context term alone
-    {"title": "Quotations from the Little Red Book"},  # Mao's book, not the app
-    {"tags": ["bArednotes"]},  # "rednote" not on a CamelCase boundary
-    {"text": "tiktokban2020 is not a word boundary match: xtiktok ban"},
-    {"text": "Lemon8 is a photo app"},
-    {},
-])
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"text": "The Supreme Court ruled on a tax case"},  # context term alone
+        {"title": "Quotations from the Little Red Book"},  # Mao's book, not the app
+        {"tags": ["bArednotes"]},  # "rednote" not on a CamelCase boundary
+        {"text": "tiktokban2020 is not a word boundary match: xtiktok ban"},
+        {"text": "Lemon8 is a photo app"},
+        {},
+    ],
+)
 def test_not_relevant(kwargs):
     m = TOPIC.match(**kwargs)
     assert not m.relevant and m.terms == [] and m.where == {}

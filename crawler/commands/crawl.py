@@ -52,8 +52,9 @@ class Command(ScrapyCrawl):
         if len(args) != 1:
             raise UsageError
         assert self.crawler_process
-        spidercls, error = preflight(self.crawler_process.spider_loader, self.crawler_process.settings, args[0],
-                                     opts.spargs)
+        spidercls, error = preflight(
+            self.crawler_process.spider_loader, self.crawler_process.settings, args[0], opts.spargs
+        )
         if error:
             print(error, file=sys.stderr)
             self.exitcode = EXIT_USAGE

@@ -67,8 +67,9 @@ class RunRecorder:
         if kind and kind != want:  # demo and live data are never mixed in one database
             self.refused = True
             self.crawler.stats.set_value("observatory/run_status", "refused")
-            logger.error("refused: %s holds %s data and this is a %s run; use another database file",
-                         self.store.path, kind, want)
+            logger.error(
+                "refused: %s holds %s data and this is a %s run; use another database file", self.store.path, kind, want
+            )
             self.crawler.engine.close_spider(spider, "refused_mixed_data")
             return
         stale = self.store.run_started(run_id_for(self.crawler), spider.name, args)
@@ -99,9 +100,13 @@ class RunRecorder:
         """The running run's counters so far, into its `runs` row (status stays `running`)."""
         stats = self.crawler.stats.get_stats()
         try:
-            self.store.run_progress(run_id_for(self.crawler), {
-                **run_summary(stats),
-                "stats": json.dumps({k: _plain(v) for k, v in stats.items()}, sort_keys=True, default=str)})
+            self.store.run_progress(
+                run_id_for(self.crawler),
+                {
+                    **run_summary(stats),
+                    "stats": json.dumps({k: _plain(v) for k, v in stats.items()}, sort_keys=True, default=str),
+                },
+            )
         except Exception as exc:  # a checkpoint must never stop a crawl
             logger.warning("could not save the run's progress: %s", exc)
 
@@ -118,8 +123,11 @@ class RunRecorder:
         if stats.get("observatory/health/failed") or problems:
             status = "failed"
         row = {
-            "run_id": run_id_for(self.crawler), "finished_at": utc_now_iso(), "status": status,
-            "finish_reason": reason, **summary,
+            "run_id": run_id_for(self.crawler),
+            "finished_at": utc_now_iso(),
+            "status": status,
+            "finish_reason": reason,
+            **summary,
             "stats": json.dumps({k: _plain(v) for k, v in stats.items()}, sort_keys=True, default=str),
         }
         row["health"] = json.dumps(problems, ensure_ascii=False) if problems else None
@@ -127,6 +135,11 @@ class RunRecorder:
         self.crawler.stats.set_value("observatory/run_status", status)  # the exit code of `scrapy crawl`
         logger.info(
             "run %s: %s, %d requests, %d new, %d updated, %d dropped, %d errors",
-            row["run_id"], status, summary["requests"], summary["items_new"], summary["items_updated"],
-            summary["items_dropped"], summary["errors"],
+            row["run_id"],
+            status,
+            summary["requests"],
+            summary["items_new"],
+            summary["items_updated"],
+            summary["items_dropped"],
+            summary["errors"],
         )

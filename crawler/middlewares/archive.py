@@ -71,8 +71,10 @@ class ArchiveMiddleware:
         self.path = self.dir / f"{run_id}.warc.gz"
         self.fh = open(self.path, "ab")
         info = {
-            "software": "TikTok Refugee Observatory (Scrapy)", "format": "WARC File Format 1.0",
-            "run_id": run_id, "spider": spider.name,
+            "software": "TikTok Refugee Observatory (Scrapy)",
+            "format": "WARC File Format 1.0",
+            "run_id": run_id,
+            "spider": spider.name,
             "args": json.dumps(getattr(spider, "public_args", {}), ensure_ascii=False, sort_keys=True),
             "cursors": json.dumps(self._cursors(spider.name), ensure_ascii=False, sort_keys=True),
         }
@@ -97,14 +99,25 @@ class ArchiveMiddleware:
         url = redact_url(request.url)
         req_line = f"{request.method} {url} HTTP/1.1"
         req_headers = StatusAndHeaders(req_line, header_pairs(request.headers), is_http_request=True)
-        resp_headers = StatusAndHeaders(f"{response.status} {reason_phrase(response.status)}",
-                                        header_pairs(response.headers), protocol="HTTP/1.1")
+        resp_headers = StatusAndHeaders(
+            f"{response.status} {reason_phrase(response.status)}", header_pairs(response.headers), protocol="HTTP/1.1"
+        )
         body = response.body
-        record_id = self._write(lambda w: w.create_warc_record(
-            url, "response", payload=io.BytesIO(body), length=len(body), http_headers=resp_headers))
-        self._write(lambda w: w.create_warc_record(
-            url, "request", payload=io.BytesIO(request.body or b""), length=len(request.body or b""),
-            http_headers=req_headers, warc_headers_dict={"WARC-Concurrent-To": record_id}))
+        record_id = self._write(
+            lambda w: w.create_warc_record(
+                url, "response", payload=io.BytesIO(body), length=len(body), http_headers=resp_headers
+            )
+        )
+        self._write(
+            lambda w: w.create_warc_record(
+                url,
+                "request",
+                payload=io.BytesIO(request.body or b""),
+                length=len(request.body or b""),
+                http_headers=req_headers,
+                warc_headers_dict={"WARC-Concurrent-To": record_id},
+            )
+        )
         request.meta["warc_record_id"] = record_id
         self.crawler.stats.inc_value("observatory/archive/records")
         return response

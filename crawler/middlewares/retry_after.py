@@ -97,14 +97,22 @@ class RetryAfterMiddleware:
         stats = self.crawler.stats
         if seconds > self.max_wait:
             stats.inc_value("observatory/retry_after/too_long")
-            logger.error("%s asks to wait %.0f s (more than RETRY_AFTER_MAX=%.0f): not retried now",
-                         request.url, seconds, self.max_wait)
+            logger.error(
+                "%s asks to wait %.0f s (more than RETRY_AFTER_MAX=%.0f): not retried now",
+                request.url,
+                seconds,
+                self.max_wait,
+            )
             return response
         retry = get_retry_request(request, spider=self.crawler.spider, reason=f"{response.status} Retry-After")
         if retry is None:
             return response  # retries used up: the errback logs and counts the final status
-        logger.info("HTTP %s from %s: holding the host %.1f s (Retry-After) before retrying", response.status,
-                    request.url, seconds)
+        logger.info(
+            "HTTP %s from %s: holding the host %.1f s (Retry-After) before retrying",
+            response.status,
+            request.url,
+            seconds,
+        )
         stats.inc_value("observatory/retry_after/waited")
         stats.inc_value("observatory/retry_after/seconds", seconds)
         return retry  # held in process_request until the host's time has passed

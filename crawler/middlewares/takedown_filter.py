@@ -22,8 +22,9 @@ class TakedownFilterMiddleware:
 
     def _load(self) -> None:
         rows = Store.for_crawler(self.crawler).takedowns()
-        self.urls = {canonical_url(r["target"]) for r in rows if r["kind"] == "url"} | \
-                    {r["target"] for r in rows if r["kind"] == "url"}
+        self.urls = {canonical_url(r["target"]) for r in rows if r["kind"] == "url"} | {
+            r["target"] for r in rows if r["kind"] == "url"
+        }
         self.authors = {(r["platform"], r["target"]) for r in rows if r["kind"] == "author"}
 
     def blocked(self, item) -> bool:
@@ -36,8 +37,9 @@ class TakedownFilterMiddleware:
         if isinstance(item, Post):
             if {item.url, item.platform_id} & self.urls:
                 return True
-            return any(who in (item.author, item.author_id) and plat in (None, item.platform)
-                       for plat, who in self.authors)
+            return any(
+                who in (item.author, item.author_id) and plat in (None, item.platform) for plat, who in self.authors
+            )
         return False
 
     def _keep(self, o) -> bool:

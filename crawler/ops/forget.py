@@ -32,12 +32,25 @@ from crawler.storage import Store, db_setting, default_path
 from crawler.storage.takedown import remove
 
 
-def forget(db_path: str, url: str | None = None, author: str | None = None, platform: str | None = None,
-           reason: str | None = None, archive_dir: str | None = None, delete_warcs: bool = False) -> dict:
+def forget(
+    db_path: str,
+    url: str | None = None,
+    author: str | None = None,
+    platform: str | None = None,
+    reason: str | None = None,
+    archive_dir: str | None = None,
+    delete_warcs: bool = False,
+) -> dict:
     """Remove the matching rows in one transaction, record the takedown; return what was done."""
     with Store.open(db_path) as store:
-        done = remove(store, url, author, platform, reason,
-                      lambda needles: warc_files_holding(archive_dir, needles) if archive_dir else [])
+        done = remove(
+            store,
+            url,
+            author,
+            platform,
+            reason,
+            lambda needles: warc_files_holding(archive_dir, needles) if archive_dir else [],
+        )
     done["deleted_warcs"] = []
     if delete_warcs:
         for path in done["warc_files"]:
@@ -65,8 +78,15 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if opts.archive_dir is None:
         opts.archive_dir = str(archive_dir({"ARCHIVE_DIR": settings.ARCHIVE_DIR, **db_setting(opts.db)}))
-    done = forget(opts.db, url=opts.url, author=opts.author, platform=opts.platform, reason=opts.reason,
-                  archive_dir=opts.archive_dir, delete_warcs=opts.delete_warcs)
+    done = forget(
+        opts.db,
+        url=opts.url,
+        author=opts.author,
+        platform=opts.platform,
+        reason=opts.reason,
+        archive_dir=opts.archive_dir,
+        delete_warcs=opts.delete_warcs,
+    )
     if not done["matched"]:
         print(f"error: nothing in {opts.db} matched {opts.url or opts.author!r}; no takedown recorded", file=sys.stderr)
         return 1
@@ -75,11 +95,16 @@ def main(argv: list[str] | None = None) -> int:
     if done["deleted_warcs"]:
         print("deleted WARC files:\n  " + "\n  ".join(done["deleted_warcs"]))
     elif done["warc_files"]:
-        print("WARC files still holding it (delete them or rerun with --delete-warcs):\n  "
-              + "\n  ".join(done["warc_files"]))
+        print(
+            "WARC files still holding it (delete them or rerun with --delete-warcs):\n  "
+            + "\n  ".join(done["warc_files"])
+        )
     if done["checkpoint_blocked"]:
-        print("error: another process is reading the database, so the removed text is still in its WAL file; "
-              "run the same command again once Datasette or the crawl has stopped", file=sys.stderr)
+        print(
+            "error: another process is reading the database, so the removed text is still in its WAL file; "
+            "run the same command again once Datasette or the crawl has stopped",
+            file=sys.stderr,
+        )
         return 1
     return 0
 

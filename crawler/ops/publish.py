@@ -44,8 +44,22 @@ def publish_metadata(block_robots: bool) -> dict:
 
 
 def command(db: str, host: str, port: int, metadata_path: str) -> list[str]:
-    cmd = [sys.executable, "-m", "datasette", "serve", "-i", db, "--metadata", metadata_path,
-           "--plugins-dir", str(PROJECT_ROOT / "plugins"), "--host", host, "--port", str(port)]
+    cmd = [
+        sys.executable,
+        "-m",
+        "datasette",
+        "serve",
+        "-i",
+        db,
+        "--metadata",
+        metadata_path,
+        "--plugins-dir",
+        str(PROJECT_ROOT / "plugins"),
+        "--host",
+        host,
+        "--port",
+        str(port),
+    ]
     for name, value in SETTINGS.items():
         cmd += ["--setting", name, str(value).lower() if isinstance(value, bool) else str(value)]
     return cmd

@@ -32,8 +32,12 @@ def run_info(warc: Path, db: str) -> dict:
     info, _ = read_warc(warc)
     run_id = info.get("run_id") or warc.name.removesuffix(".warc.gz")
     if info.get("spider"):
-        return {"run_id": run_id, "spider": info["spider"], "args": json.loads(info.get("args") or "{}"),
-                "cursors": json.loads(info.get("cursors") or "{}")}
+        return {
+            "run_id": run_id,
+            "spider": info["spider"],
+            "args": json.loads(info.get("args") or "{}"),
+            "cursors": json.loads(info.get("cursors") or "{}"),
+        }
     with Store.open(db) as store:
         row = store.run_row(run_id)
     if not row:
@@ -52,8 +56,14 @@ def seed_cursors(db: str, source: str, cursors: dict[str, str], run_id: str) -> 
 
 def replay_command(warc: Path, db: str, info: dict, settings: dict[str, str]) -> list[str]:
     args = {**info["args"], "refetch": "1", "replay_of": info["run_id"]}
-    fixed = {"REPLAY_WARC": str(warc.resolve()), **db_setting(db), "ROBOTSTXT_OBEY": "False",
-             "DOWNLOAD_DELAY": "0", "AUTOTHROTTLE_ENABLED": "False", "ARCHIVE_ENABLED": "False"}
+    fixed = {
+        "REPLAY_WARC": str(warc.resolve()),
+        **db_setting(db),
+        "ROBOTSTXT_OBEY": "False",
+        "DOWNLOAD_DELAY": "0",
+        "AUTOTHROTTLE_ENABLED": "False",
+        "ARCHIVE_ENABLED": "False",
+    }
     cmd = [sys.executable, "-m", "scrapy", "crawl", info["spider"]]
     for k, v in {**fixed, **settings}.items():
         cmd += ["-s", f"{k}={v}"]

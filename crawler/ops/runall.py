@@ -42,11 +42,15 @@ def crawl_command(spider: str, db: str, args: dict[str, str], settings: dict[str
 def summary(db_path: str, run_ids_after: str) -> tuple[str, bool]:
     with Store.open(db_path) as store:
         rows = store.runs_since(run_ids_after)
-    lines = [f"{'source':<16}{'status':<12}{'requests':>9}{'new':>7}{'updated':>9}{'dropped':>9}{'errors':>8}{'secs':>8}"]
+    lines = [
+        f"{'source':<16}{'status':<12}{'requests':>9}{'new':>7}{'updated':>9}{'dropped':>9}{'errors':>8}{'secs':>8}"
+    ]
     ok = bool(rows)
     for r in rows:
-        lines.append(f"{r['spider']:<16}{r['status'] or '?':<12}{r['requests'] or 0:>9}{r['items_new'] or 0:>7}"
-                     f"{r['items_updated'] or 0:>9}{r['items_dropped'] or 0:>9}{r['errors'] or 0:>8}{r['duration_s'] or 0:>8.1f}")
+        lines.append(
+            f"{r['spider']:<16}{r['status'] or '?':<12}{r['requests'] or 0:>9}{r['items_new'] or 0:>7}"
+            f"{r['items_updated'] or 0:>9}{r['items_dropped'] or 0:>9}{r['errors'] or 0:>8}{r['duration_s'] or 0:>8.1f}"
+        )
         ok = ok and r["status"] == "ok"
         for problem in json.loads(r["health"] or "[]"):  # crawler/health.py
             lines.append(f"  {r['spider']}: {problem}")
@@ -90,8 +94,12 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--demo", action="store_true", help="crawl the bundled synthetic sources on 127.0.0.1")
     ap.add_argument("--db", default=default_path())
-    ap.add_argument("--demo-port", type=int, default=0,
-                    help="port of the demo server (0: any free port); fix it to re-run the demo into the same database")
+    ap.add_argument(
+        "--demo-port",
+        type=int,
+        default=0,
+        help="port of the demo server (0: any free port); fix it to re-run the demo into the same database",
+    )
     ap.add_argument("--only", default="", help="comma-separated spider names")
     ap.add_argument("--no-cluster", action="store_true", help="skip the near-duplicate clustering at the end")
     ap.add_argument("-s", dest="settings", action="append", default=[], help="NAME=VALUE Scrapy setting")
@@ -99,8 +107,11 @@ def main(argv: list[str] | None = None) -> int:
     kind = db_kind(opts.db)
     want = "demo" if opts.demo else "live"
     if kind and kind != want:
-        print(f"error: {opts.db} holds {kind} data; refusing to add {want} data. "
-              f"Use another database (DB=...) or delete it.", file=sys.stderr)
+        print(
+            f"error: {opts.db} holds {kind} data; refusing to add {want} data. "
+            f"Use another database (DB=...) or delete it.",
+            file=sys.stderr,
+        )
         return 2
     settings = dict(s.split("=", 1) for s in opts.settings)
     server = None
@@ -112,16 +123,20 @@ def main(argv: list[str] | None = None) -> int:
         try:
             server, base = start(opts.demo_port)
         except OSError as exc:
-            print(f"error: cannot start the demo sources on 127.0.0.1:{opts.demo_port} ({exc.strerror or exc}): "
-                  f"is another `make run` still running? Stop it, or choose another port (DEMO_PORT=...).",
-                  file=sys.stderr)
+            print(
+                f"error: cannot start the demo sources on 127.0.0.1:{opts.demo_port} ({exc.strerror or exc}): "
+                f"is another `make run` still running? Stop it, or choose another port (DEMO_PORT=...).",
+                file=sys.stderr,
+            )
             return 2
         plan = {name: {**a, "demo": "1"} for name, a in demo_args(base).items()}
         settings = {**FAST, **settings}
         print(f"demo sources on {base} (synthetic data)", flush=True)
-        print("note: some demo sources are broken on purpose (a 404, a 500, a 429, malformed feeds and pages), "
-              "so the ERROR lines below are expected: they show how bad input is counted, not a failure.",
-              flush=True)
+        print(
+            "note: some demo sources are broken on purpose (a 404, a 500, a 429, malformed feeds and pages), "
+            "so the ERROR lines below are expected: they show how bad input is counted, not a failure.",
+            flush=True,
+        )
     else:
         plan = {name: {} for name in LIVE_SPIDERS}
     if opts.only:

@@ -37,27 +37,37 @@ class Hint:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def article_from_page(body: bytes, content_type: str | None, url: str, source: str,
-                      source_url: str | None, hint: Hint | None = None) -> tuple[Article, bool]:
+def article_from_page(
+    body: bytes, content_type: str | None, url: str, source: str, source_url: str | None, hint: Hint | None = None
+) -> tuple[Article, bool]:
     """Bytes of an article page -> (Article, charset_header_lied)."""
     html, _encoding, lied = decode_html(body, content_type)
     return article_from_fields(extract_article(html, url), lied, url, source, source_url, hint)
 
 
-def article_from_fields(f: dict[str, Any], lied: bool, url: str, source: str, source_url: str | None,
-                        hint: Hint | None = None) -> tuple[Article, bool]:
+def article_from_fields(
+    f: dict[str, Any], lied: bool, url: str, source: str, source_url: str | None, hint: Hint | None = None
+) -> tuple[Article, bool]:
     """extract_article's fields (here or from an extraction worker) -> (Article, charset_header_lied)."""
     hint = hint or Hint()
     art = Article(
-        url=url, source=source, source_url=source_url, canonical_url=f.get("canonical_url"),
-        outlet=f.get("outlet") or hint.outlet, title=f.get("title") or hint.title,
-        authors=f.get("authors") or hint.authors, section=f.get("section"),
+        url=url,
+        source=source,
+        source_url=source_url,
+        canonical_url=f.get("canonical_url"),
+        outlet=f.get("outlet") or hint.outlet,
+        title=f.get("title") or hint.title,
+        authors=f.get("authors") or hint.authors,
+        section=f.get("section"),
         published_at=f.get("published_at") or hint.published_at,
         published_at_raw=f.get("published_at_raw") or hint.published_at_raw,
         published_local=f.get("published_local") if f.get("published_at") else None,
         date_source=f.get("date_source") if f.get("published_at") else ("hint" if hint.published_at else None),
-        modified_at=f.get("modified_at"), lang=f.get("lang"), text=f.get("text"),
-        summary=f.get("summary") or hint.summary, extra=dict(hint.extra),
+        modified_at=f.get("modified_at"),
+        lang=f.get("lang"),
+        text=f.get("text"),
+        summary=f.get("summary") or hint.summary,
+        extra=dict(hint.extra),
     )
     return art, lied
 
@@ -81,7 +91,9 @@ class ArticleSpider(ObservatorySpider):
             self.sightings.append((link, source, dict(hint.extra) if hint else {}))  # still a sighting
             return None
         return scrapy.Request(
-            link, callback=self.parse_article, errback=self.errback,
+            link,
+            callback=self.parse_article,
+            errback=self.errback,
             cb_kwargs={"source": source, "source_url": source_url, "hint": hint},
             meta={"conditional_parent": source_url} if source_url else None,
         )
@@ -118,8 +130,9 @@ class ArticleSpider(ObservatorySpider):
             return
         pool = self.extract_pool()
         if pool is None:
-            parsed = self.parsed(response.url, lambda: article_from_page(response.body, ctype, response.url, source,
-                                                                         source_url, hint))
+            parsed = self.parsed(
+                response.url, lambda: article_from_page(response.body, ctype, response.url, source, source_url, hint)
+            )
         else:  # in a worker process: a page that hangs or kills its worker is this page's parse error
             try:
                 page = await pool.extract(response.body, ctype, response.url)

@@ -18,7 +18,6 @@ from datetime import date
 from typing import Any
 
 import scrapy
-from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.exceptions import (
     CannotResolveHostError,
     CloseSpider,
@@ -26,10 +25,10 @@ from scrapy.exceptions import (
     DownloadTimeoutError,
     IgnoreRequest,
 )
+from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet.error import ConnectionRefusedError, DNSLookupError, TCPTimedOutError, TimeoutError  # noqa: A004
 
 from crawler.middlewares.redirect_guard import OffHostRedirect
-
 from crawler.parsers import ParseError
 from crawler.storage import Store
 from crawler.topic import Topic, topic_from_settings
@@ -67,8 +66,17 @@ def parse_day(name: str, value: Any) -> str | None:
 
 
 UNREACHABLE = {"dns", "timeout", "connection_refused"}
-INT_ARGS = ("max_pages", "limit", "max_articles", "max_records", "min_window_minutes", "window_days", "max_depth",
-            "comments", "lookback_days")
+INT_ARGS = (
+    "max_pages",
+    "limit",
+    "max_articles",
+    "max_records",
+    "min_window_minutes",
+    "window_days",
+    "max_depth",
+    "comments",
+    "lookback_days",
+)
 DAY_ARGS = ("since", "until", "start", "end")
 
 
@@ -163,8 +171,11 @@ class ObservatorySpider(scrapy.Spider):
             limit = self.settings.getint("SOURCE_UNAVAILABLE_AFTER", 5)
             if limit and self._unreachable >= limit and not self._reached and not self._given_up:
                 self._given_up = True
-                self.logger.error("%s is unreachable (%d requests failed with no answer at all): stopping this source",
-                                  self.name, self._unreachable)
+                self.logger.error(
+                    "%s is unreachable (%d requests failed with no answer at all): stopping this source",
+                    self.name,
+                    self._unreachable,
+                )
                 self.count(f"observatory/{self.name}/source_unavailable")
                 raise CloseSpider("source_unavailable")
 

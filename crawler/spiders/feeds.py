@@ -37,8 +37,14 @@ class FeedsSpider(ArticleSpider):
         for entry in page.items:
             if self.max_articles and len(self.requested) >= self.max_articles:
                 break
-            hint = Hint(title=entry.title, published_at=entry.published_at, published_at_raw=entry.published_at_raw,
-                        summary=entry.summary, authors=entry.authors, outlet=entry.feed_title)
+            hint = Hint(
+                title=entry.title,
+                published_at=entry.published_at,
+                published_at_raw=entry.published_at_raw,
+                summary=entry.summary,
+                authors=entry.authors,
+                outlet=entry.feed_title,
+            )
             request = self.request_article(entry.link, "feed", response.url, hint)
             if request is not None:
                 yield request

@@ -107,16 +107,25 @@ class GdeltSpider(ArticleSpider):
             raise ArgumentError("-a start= is needed when the topic has no `since` day")
         if last < first:
             raise ArgumentError(f"-a end= ({last}) is before start ({first})")
-        lookback = parse_int("lookback_days", getattr(self, "lookback_days", None)
-                             if getattr(self, "lookback_days", None) not in (None, "")
-                             else self.settings.getint("GDELT_LOOKBACK_DAYS", 90))
+        lookback = parse_int(
+            "lookback_days",
+            getattr(self, "lookback_days", None)
+            if getattr(self, "lookback_days", None) not in (None, "")
+            else self.settings.getint("GDELT_LOOKBACK_DAYS", 90),
+        )
         oldest = (datetime.now(UTC).date() - timedelta(days=lookback)).isoformat()
         if lookback and first < oldest:
             # the DOC API only searches about the last three months: asking for older windows
             # costs a request each (three tries offline) and finds nothing
             skipped = (date.fromisoformat(oldest) - date.fromisoformat(first)).days
-            self.logger.warning("GDELT covers the last %d days only: starting at %s, not %s (%d days skipped; "
-                                "GDELT_LOOKBACK_DAYS=0 asks anyway)", lookback, oldest, first, skipped)
+            self.logger.warning(
+                "GDELT covers the last %d days only: starting at %s, not %s (%d days skipped; "
+                "GDELT_LOOKBACK_DAYS=0 asks anyway)",
+                lookback,
+                oldest,
+                first,
+                skipped,
+            )
             self.count("observatory/gdelt/days_outside_coverage", skipped)
             first = oldest
             if last < first:

@@ -24,9 +24,15 @@ class MastodonSpider(ObservatorySpider):
     same_host_redirects_only = True
 
     def _configure(self) -> None:
-        self.instances = [u.rstrip("/") for u in parse_list(self.setting_or_arg("instances", "MASTODON_INSTANCES", "instances"))]
-        self.hashtags = [t.lstrip("#") for t in parse_list(self.setting_or_arg("hashtags", "MASTODON_HASHTAGS", "hashtags"))]
-        self.max_pages = parse_int("max_pages", self.setting_or_arg("max_pages", "MASTODON_MAX_PAGES", "max_pages") or 25, 1)
+        self.instances = [
+            u.rstrip("/") for u in parse_list(self.setting_or_arg("instances", "MASTODON_INSTANCES", "instances"))
+        ]
+        self.hashtags = [
+            t.lstrip("#") for t in parse_list(self.setting_or_arg("hashtags", "MASTODON_HASHTAGS", "hashtags"))
+        ]
+        self.max_pages = parse_int(
+            "max_pages", self.setting_or_arg("max_pages", "MASTODON_MAX_PAGES", "max_pages") or 25, 1
+        )
         self.limit = self.settings.getint("MASTODON_PAGE_LIMIT", 40)
         self.full = str(getattr(self, "full", "")).lower() in ("1", "true", "yes")
         self.cursors = {} if self.full else self.store.read_cursors(self.name)
@@ -35,7 +41,9 @@ class MastodonSpider(ObservatorySpider):
     async def start(self):
         self._configure()
         if not self.instances or not self.hashtags:
-            self.logger.error("no Mastodon instances or hashtags configured (topic [sources.mastodon] or -a instances=/hashtags=)")
+            self.logger.error(
+                "no Mastodon instances or hashtags configured (topic [sources.mastodon] or -a instances=/hashtags=)"
+            )
             return
         for instance in self.instances:
             for tag in self.hashtags:
@@ -45,7 +53,9 @@ class MastodonSpider(ObservatorySpider):
                 if cursor:
                     url += f"&min_id={cursor}"
                 yield scrapy.Request(
-                    url, callback=self.parse_timeline, errback=self.errback,
+                    url,
+                    callback=self.parse_timeline,
+                    errback=self.errback,
                     cb_kwargs={"instance": instance, "tag": tag, "page": 1, "newer": bool(cursor)},
                 )
 
@@ -62,7 +72,9 @@ class MastodonSpider(ObservatorySpider):
         link = next_link(response.headers.get("Link", b"").decode("latin-1"), "prev" if newer else "next")
         if link and result.extra.get("newest_id") and (newer or page < self.max_pages):
             yield response.follow(
-                link, callback=self.parse_timeline, errback=self.errback,
+                link,
+                callback=self.parse_timeline,
+                errback=self.errback,
                 cb_kwargs={"instance": instance, "tag": tag, "page": page + 1, "newer": newer},
             )
 

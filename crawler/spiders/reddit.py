@@ -75,7 +75,7 @@ class RedditSpider(ObservatorySpider):
         self.since = parse_day("since", getattr(self, "since", None))
         self.full = str(getattr(self, "full", "")).lower() in ("1", "true", "yes")
         self.cursors = {} if self.full else self.store.read_cursors(self.name)
-        self.stored = {} if self.full else self.store.reply_counts(PLATFORM, 't3!_%')  # runs that finished
+        self.stored = {} if self.full else self.store.reply_counts(PLATFORM, "t3!_%")  # runs that finished
         self.pending = parse_list(self.cursors.pop(PENDING, ""))  # threads an earlier run could not fetch
         self.unstored = load_map(self.cursors.pop(UNSTORED, None))
         self.asked: dict[str, int] = {}  # t3 id -> num_comments when this run asked for its thread

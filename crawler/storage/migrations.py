@@ -41,8 +41,9 @@ def sync_indexes(db: sqlite_utils.Database) -> None:
             db.table(name).create_index(cols, if_not_exists=True)
     for name, groups in UNIQUE_INDEXES.items():
         for cols in groups:
-            db.table(name).create_index(cols, unique=True, if_not_exists=True,
-                                        index_name=f"uniq_{name}_{'_'.join(cols)}")
+            db.table(name).create_index(
+                cols, unique=True, if_not_exists=True, index_name=f"uniq_{name}_{'_'.join(cols)}"
+            )
 
 
 def sync_views(db: sqlite_utils.Database, replace: bool = False) -> None:

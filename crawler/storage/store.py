@@ -168,10 +168,11 @@ class Store:
         urls = list({url for url, _, _ in sightings})
         article_of: dict[str, int] = {}
         for i in range(0, len(urls), 500):
-            chunk = urls[i:i + 500]
+            chunk = urls[i : i + 500]
             marks = ",".join("?" * len(chunk))
-            article_of.update(self.db.execute(f"SELECT url, article_id FROM article_urls WHERE url IN ({marks})",
-                                              chunk).fetchall())
+            article_of.update(
+                self.db.execute(f"SELECT url, article_id FROM article_urls WHERE url IN ({marks})", chunk).fetchall()
+            )
         by_article: dict[int, list[tuple[str, dict]]] = {}
         for url, source, extra in sightings:
             if url in article_of:
@@ -188,7 +189,8 @@ class Store:
                     extra = {**more, **extra}
                 self.db.execute(
                     "UPDATE articles SET last_seen_at = ?, last_run_id = ?, sources = ?, extra = ? WHERE id = ?",
-                    [now, run_id, _json(sources), _json(extra), article_id])
+                    [now, run_id, _json(sources), _json(extra), article_id],
+                )
         return len(by_article)
 
     def platform_ids(self, platform: str, among: list[str] | None = None) -> set[str]:
@@ -197,17 +199,24 @@ class Store:
             return {r[0] for r in self.db.execute("SELECT platform_id FROM posts WHERE platform = ?", [platform])}
         if not among:
             return set()
-        return {r[0] for r in self.db.execute(
-            "SELECT platform_id FROM posts WHERE platform = ? AND platform_id IN (SELECT value FROM json_each(?))",
-            [platform, json.dumps(among)])}
+        return {
+            r[0]
+            for r in self.db.execute(
+                "SELECT platform_id FROM posts WHERE platform = ? AND platform_id IN (SELECT value FROM json_each(?))",
+                [platform, json.dumps(among)],
+            )
+        }
 
     def reply_counts(self, platform: str, id_like: str) -> dict[str, int | None]:
         """platform_id -> reply_count of posts (platform ids LIKE ``id_like``) last stored by a run
         that finished cleanly. A post last written by a killed run is left out."""
-        return dict(self.db.execute(
-            "SELECT p.platform_id, p.reply_count FROM posts p JOIN runs r ON r.run_id = p.last_run_id "
-            "WHERE p.platform = ? AND p.platform_id LIKE ? ESCAPE '!' AND r.finish_reason = 'finished'",
-            [platform, id_like]).fetchall())
+        return dict(
+            self.db.execute(
+                "SELECT p.platform_id, p.reply_count FROM posts p JOIN runs r ON r.run_id = p.last_run_id "
+                "WHERE p.platform = ? AND p.platform_id LIKE ? ESCAPE '!' AND r.finish_reason = 'finished'",
+                [platform, id_like],
+            ).fetchall()
+        )
 
     # -- incremental state: cursors and HTTP validators ---------------------------------------------
 
@@ -220,8 +229,10 @@ class Store:
         now = utc_now_iso()
         with self.db.atomic():
             self.db["cursors"].upsert_all(
-                [{"source": source, "query": q, "value": v, "updated_at": now, "run_id": run_id}
-                 for q, v in values.items()],
+                [
+                    {"source": source, "query": q, "value": v, "updated_at": now, "run_id": run_id}
+                    for q, v in values.items()
+                ],
                 pk=("source", "query"),
             )
 
@@ -243,10 +254,17 @@ class Store:
         with self.db.atomic():
             stale = self.db.execute(
                 "UPDATE runs SET status = 'interrupted', finish_reason = coalesce(finish_reason, 'killed') "
-                "WHERE spider = ? AND status = 'running' AND run_id != ?", [spider, run_id]).rowcount
+                "WHERE spider = ? AND status = 'running' AND run_id != ?",
+                [spider, run_id],
+            ).rowcount
             self.db["runs"].upsert(
-                {"run_id": run_id, "spider": spider, "started_at": utc_now_iso(), "status": "running",
-                 "args": json.dumps(args, ensure_ascii=False, sort_keys=True)},
+                {
+                    "run_id": run_id,
+                    "spider": spider,
+                    "started_at": utc_now_iso(),
+                    "status": "running",
+                    "args": json.dumps(args, ensure_ascii=False, sort_keys=True),
+                },
                 pk="run_id",
             )
         return stale
@@ -262,15 +280,22 @@ class Store:
 
     def run_history(self, spider: str, args: dict, but: str, limit: int = 20) -> list[dict]:
         """Earlier finished runs of a spider with the same arguments, newest first."""
-        return list(self.db.query(
-            "SELECT status, items_new, items_updated, stats FROM runs WHERE spider = ? AND args = ? "
-            "AND run_id != ? AND finished_at IS NOT NULL ORDER BY started_at DESC LIMIT ?",
-            [spider, json.dumps(args, ensure_ascii=False, sort_keys=True), but, limit]))
+        return list(
+            self.db.query(
+                "SELECT status, items_new, items_updated, stats FROM runs WHERE spider = ? AND args = ? "
+                "AND run_id != ? AND finished_at IS NOT NULL ORDER BY started_at DESC LIMIT ?",
+                [spider, json.dumps(args, ensure_ascii=False, sort_keys=True), but, limit],
+            )
+        )
 
     def runs_since(self, started_at: str) -> list[dict]:
-        return list(self.db.query(
-            "SELECT spider, status, requests, items_new, items_updated, items_dropped, errors, duration_s, health "
-            "FROM runs WHERE started_at >= ? ORDER BY started_at", [started_at]))
+        return list(
+            self.db.query(
+                "SELECT spider, status, requests, items_new, items_updated, items_dropped, errors, duration_s, health "
+                "FROM runs WHERE started_at >= ? ORDER BY started_at",
+                [started_at],
+            )
+        )
 
     def run_row(self, run_id: str) -> dict | None:
         found = list(self.db.query("SELECT spider, args FROM runs WHERE run_id = ?", [run_id]))
@@ -278,8 +303,9 @@ class Store:
 
     def kind(self) -> str | None:
         """'demo', 'live', 'mixed' or None (no runs yet): from the args recorded in `runs`."""
-        kinds = {"demo" if json.loads(r[0] or "{}").get("demo") else "live"
-                 for r in self.db.execute("SELECT args FROM runs")}
+        kinds = {
+            "demo" if json.loads(r[0] or "{}").get("demo") else "live" for r in self.db.execute("SELECT args FROM runs")
+        }
         return "mixed" if len(kinds) > 1 else (kinds.pop() if kinds else None)
 
     # -- takedowns ---------------------------------------------------------------------------------

@@ -27,8 +27,9 @@ def _match_articles(conn, url: str) -> list[int]:
     canon = canonical_url(url) or url
     ids = {stable_id(url_key(canon))}
     ids |= set(_ids(conn, "SELECT article_id FROM article_urls WHERE url IN (?, ?)", [url, canon]))
-    ids |= set(_ids(conn, "SELECT id FROM articles WHERE url IN (?, ?) OR canonical_url IN (?, ?)",
-                    [url, canon, url, canon]))
+    ids |= set(
+        _ids(conn, "SELECT id FROM articles WHERE url IN (?, ?) OR canonical_url IN (?, ?)", [url, canon, url, canon])
+    )
     return _ids(conn, f"SELECT id FROM articles WHERE id IN ({_marks(ids)})", list(ids))
 
 
@@ -48,8 +49,14 @@ def _delete(conn, table: str, column: str, ids: list) -> int:
     return conn.execute(f"DELETE FROM [{table}] WHERE [{column}] IN ({_marks(ids)})", ids).rowcount
 
 
-def remove(store, url: str | None, author: str | None, platform: str | None, reason: str | None,
-           find_warcs: Callable[[list[str]], list[str]]) -> dict:
+def remove(
+    store,
+    url: str | None,
+    author: str | None,
+    platform: str | None,
+    reason: str | None,
+    find_warcs: Callable[[list[str]], list[str]],
+) -> dict:
     """Delete the matching rows, record the takedown (when something matched); return
     ``{"counts", "warc_files", "matched", "checkpoint_blocked"}``. ``find_warcs(needles)`` lists
     the archive files holding any of the removed URLs / ids."""
@@ -63,15 +70,27 @@ def remove(store, url: str | None, author: str | None, platform: str | None, rea
         post_ids = _match_posts(conn, url, author, platform)
         needles = [url, canonical_url(url)] if url else [author]
         if article_ids:
-            needles += [v for r in conn.execute(
-                f"SELECT url, canonical_url FROM articles WHERE id IN ({_marks(article_ids)})", article_ids)
-                for v in r if v]
+            needles += [
+                v
+                for r in conn.execute(
+                    f"SELECT url, canonical_url FROM articles WHERE id IN ({_marks(article_ids)})", article_ids
+                )
+                for v in r
+                if v
+            ]
         author_refs: list[int] = []
         if post_ids:
-            needles += [v for r in conn.execute(
-                f"SELECT url, platform_id FROM posts WHERE id IN ({_marks(post_ids)})", post_ids) for v in r if v]
-            author_refs = _ids(conn, f"SELECT DISTINCT author_ref FROM posts WHERE id IN ({_marks(post_ids)}) "
-                                     "AND author_ref IS NOT NULL", post_ids)
+            needles += [
+                v
+                for r in conn.execute(f"SELECT url, platform_id FROM posts WHERE id IN ({_marks(post_ids)})", post_ids)
+                for v in r
+                if v
+            ]
+            author_refs = _ids(
+                conn,
+                f"SELECT DISTINCT author_ref FROM posts WHERE id IN ({_marks(post_ids)}) AND author_ref IS NOT NULL",
+                post_ids,
+            )
         if author:
             sql, params = "SELECT id FROM authors WHERE (handle = ? OR author_id = ?)", [author, author]
             if platform:
@@ -86,8 +105,11 @@ def remove(store, url: str | None, author: str | None, platform: str | None, rea
             "observations": _delete(conn, "observations", "post_id", post_ids),
             "posts": _delete(conn, "posts", "id", post_ids),
         }
-        orphans = [a for a in author_refs
-                   if not conn.execute("SELECT 1 FROM posts WHERE author_ref = ? LIMIT 1", [a]).fetchone()]
+        orphans = [
+            a
+            for a in author_refs
+            if not conn.execute("SELECT 1 FROM posts WHERE author_ref = ? LIMIT 1", [a]).fetchone()
+        ]
         counts["authors"] = _delete(conn, "authors", "id", orphans)
         if url:  # URLs that were aliases of nothing else (e.g. the requested URL itself)
             counts["article_urls"] += _delete(conn, "article_urls", "url", [url, canonical_url(url) or url])
@@ -97,8 +119,15 @@ def remove(store, url: str | None, author: str | None, platform: str | None, rea
             conn.execute(
                 "INSERT INTO takedowns (requested_at, kind, target, platform, reason, counts, warc_files) "
                 "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [utc_now_iso(), "url" if url else "author", url or author, platform, reason,
-                 json.dumps(counts, sort_keys=True), json.dumps(warcs)],
+                [
+                    utc_now_iso(),
+                    "url" if url else "author",
+                    url or author,
+                    platform,
+                    reason,
+                    json.dumps(counts, sort_keys=True),
+                    json.dumps(warcs),
+                ],
             )
     blocked = False
     if matched:

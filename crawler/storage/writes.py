@@ -24,7 +24,15 @@ from crawler.segment import segment
 from crawler.storage.schema import JSON_COLUMNS, TABLES, upsert_sql
 from crawler.textnorm import stable_id, tag_key
 
-COUNT_FIELDS = ["like_count", "repost_count", "reply_count", "quote_count", "share_count", "collect_count", "view_count"]
+COUNT_FIELDS = [
+    "like_count",
+    "repost_count",
+    "reply_count",
+    "quote_count",
+    "share_count",
+    "collect_count",
+    "view_count",
+]
 # kept when a stored document is seen again (cluster labels are assigned once, by crawler/storage/clusters.py)
 FIRST_SIGHTING = frozenset({"first_seen_at", "run_id", "source", "cluster_id", "is_canonical"})
 
@@ -96,7 +104,9 @@ def write_articles(db: sqlite_utils.Database, items: list[Article], run_id: str,
         urls.append({"url": a.url, "article_id": a.duplicate_of, "source": a.source, "first_seen_at": now})
     _write(db, "articles", rows, FIRST_SIGHTING)
     _write(db, "article_urls", urls, frozenset({"article_id", "source", "first_seen_at"}))
-    search = [{"id": a.id, "search_text": segment(" ".join(x for x in (a.title, a.summary, a.text) if x))} for a in items]
+    search = [
+        {"id": a.id, "search_text": segment(" ".join(x for x in (a.title, a.summary, a.text) if x))} for a in items
+    ]
     _write(db, "articles_search", search)
     return len(rows) - updated, updated
 
@@ -106,15 +116,27 @@ def _author_row(p: Post, now: str) -> dict | None:
     if not key:
         return None
     return {
-        "id": stable_id(f"{p.platform}:{key}"), "platform": p.platform, "author_id": key,
-        "handle": p.author, "display_name": p.author_name, "followers": p.author_followers,
-        "first_seen_at": now, "last_seen_at": now,
+        "id": stable_id(f"{p.platform}:{key}"),
+        "platform": p.platform,
+        "author_id": key,
+        "handle": p.author,
+        "display_name": p.author_name,
+        "followers": p.author_followers,
+        "first_seen_at": now,
+        "last_seen_at": now,
     }
 
 
 def write_posts(db: sqlite_utils.Database, items: list[Post], run_id: str, now: str) -> tuple[int, int]:
-    obs = [{"post_id": p.id, "observed_at": p.observed_at or now, "run_id": run_id,
-            **{c: getattr(p, c) for c in COUNT_FIELDS}} for p in items]
+    obs = [
+        {
+            "post_id": p.id,
+            "observed_at": p.observed_at or now,
+            "run_id": run_id,
+            **{c: getattr(p, c) for c in COUNT_FIELDS},
+        }
+        for p in items
+    ]
     latest: dict[int, Post] = {}
     for p in sorted(items, key=lambda p: p.observed_at or now):
         latest[p.id] = p
@@ -139,8 +161,10 @@ def write_posts(db: sqlite_utils.Database, items: list[Post], run_id: str, now: 
         db.execute(f"DELETE FROM post_hashtags WHERE post_id IN ({marks})", list(old))
     _write(db, "post_hashtags", tags, frozenset({"tag_display"}))
     _write(db, "observations", obs)
-    search = [{"id": p.id, "search_text": segment(" ".join(x for x in (p.title, p.text, " ".join(p.hashtags)) if x))}
-              for p in items]
+    search = [
+        {"id": p.id, "search_text": segment(" ".join(x for x in (p.title, p.text, " ".join(p.hashtags)) if x))}
+        for p in items
+    ]
     _write(db, "posts_search", search)
     return len(rows) - len(old), len(old)
 
@@ -159,12 +183,14 @@ def write_chart_entries(db: sqlite_utils.Database, items: list[ChartEntry], run_
     old = db.execute(
         "SELECT count(*) FROM app_chart_entries c JOIN json_each(?) k ON c.country = k.value ->> 0 "
         "AND c.chart = k.value ->> 1 AND c.snapshot_at = k.value ->> 2 AND c.app_id = k.value ->> 3",
-        [json.dumps(keys)]).fetchone()[0]
+        [json.dumps(keys)],
+    ).fetchone()[0]
     _write(db, "app_chart_entries", list(rows.values()), frozenset({"first_seen_at", "run_id"}))
     return len(rows) - old, old
 
 
 # -- values SQLite cannot hold ------------------------------------------------------------------
+
 
 def _fix(value: Any, scalar_int: bool, fixes: list[str]) -> Any:
     if isinstance(value, str):
@@ -226,16 +252,19 @@ def resegment_search(db: sqlite_utils.Database) -> int:
 
     trad = _traditional_chars()
     done = 0
-    for shadow, table, cols in (("articles_search", "articles", "title, summary, text, NULL"),
-                                ("posts_search", "posts", "title, text, NULL, hashtags")):
+    for shadow, table, cols in (
+        ("articles_search", "articles", "title, summary, text, NULL"),
+        ("posts_search", "posts", "title, text, NULL, hashtags"),
+    ):
         if not db.table(shadow).exists() or not db.table(table).exists():
             continue
         stale = [r[0] for r in db.execute(f"SELECT id, search_text FROM [{shadow}]") if trad.search(r[1] or "")]
         for i in range(0, len(stale), 500):
-            chunk = stale[i:i + 500]
+            chunk = stale[i : i + 500]
             marks = ",".join("?" * len(chunk))
             for doc_id, title, middle, text, tags in db.execute(
-                    f"SELECT id, {cols} FROM [{table}] WHERE id IN ({marks})", chunk).fetchall():
+                f"SELECT id, {cols} FROM [{table}] WHERE id IN ({marks})", chunk
+            ).fetchall():
                 hashtags = " ".join(json.loads(tags)) if tags else ""
                 joined = " ".join(x for x in (title, middle, text, hashtags) if x)
                 db.execute(f"UPDATE [{shadow}] SET search_text = ? WHERE id = ?", [segment(joined), doc_id])
