@@ -40,11 +40,11 @@ run: venv
 
 ## test: the whole suite (real Scrapy engine over loopback HTTP, real SQLite, real Datasette)
 test: venv
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -n 2
 
 ## test-fast: the suite without the slow end-to-end tests (marked `slow`: kills, cron, replay, live serving)
 test-fast: venv
-	$(BIN)/python -m pytest -m "not slow"
+	$(BIN)/python -m pytest -n 2 -m "not slow"
 
 ## cluster: near-duplicate clustering of every stored document without a cluster yet (runs after each make crawl)
 cluster: venv
